@@ -1,0 +1,99 @@
+//! Command-line arguments (clap derive). Kept apart from main.rs so that the
+//! definitions can also generate completions and the man page.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aitag",
+    version,
+    about = "Tag AI incident descriptions with the AI-safety subfields that address them",
+    long_about = "Tags free-text descriptions of AI failure incidents with the AI-safety subfields that \
+                  address them (alignment, outer-alignment, inner-alignment, moral-philosophy, competence, \
+                  governance, resilience, security), after Adam Jones, \"What is AI alignment?\" (2024). \
+                  Every tag comes with the rules that fired and the words of the text they fired on.\n\n\
+                  Exit codes: 0 = tagged (or batch finished clean), 1 = nothing tagged, 2 = error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this taxonomy (a YAML file or a directory of them) instead of the built-in one
+    #[arg(long, global = true, value_name = "PATH", env = "AITAG_TAXONOMY")]
+    pub taxonomy: Option<PathBuf>,
+
+    /// When to use colour: auto (only on a terminal, never with NO_COLOR set), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Tag one incident description (from the arguments, or stdin when none is given or it is `-`)
+    Classify(ClassifyArgs),
+    /// Print the tag tree with definitions, or the patterns the engine matches
+    Taxonomy(TaxonomyArgs),
+    /// Run every rule's examples (and each tag's examples) and list failures
+    Test(TestArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassifyFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// The incident text; several arguments are joined with spaces. `-` or nothing reads stdin
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
+    pub output: ClassifyFormat,
+
+    /// Also show evidence that was negated, and the words that negated it
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Emit tags whose confidence is at least this (overrides the taxonomy's thresholds)
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    pub min_confidence: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaxonomyArgs {
+    /// Print every phrase form and regex the engine matches, one ripgrep-compatible regex per line
+    #[arg(long)]
+    pub patterns: bool,
+
+    /// Output format for the tag tree
+    #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
+    pub output: ClassifyFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
+    pub output: ClassifyFormat,
+}
+
+pub fn parse_confidence(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&x) { Ok(x) } else { Err(format!("{x} is not between 0 and 1")) }
+}

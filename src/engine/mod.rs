@@ -1,0 +1,320 @@
+//! The rule engine: compiles a taxonomy once, then classifies many texts.
+
+mod conditions;
+mod context;
+mod matcher;
+mod scoring;
+
+use crate::classification::Classification;
+use crate::error::{Error, Location, Result, TaxonomyError};
+use crate::taxonomy::schema::{CondDef, NegationMode, Scope};
+use crate::taxonomy::Taxonomy;
+use crate::text::{NormText, segment};
+use conditions::{Cond, View};
+use context::{ContextConfig, Roles};
+use matcher::{AtomId, AtomTable, Hit, Matcher, MatcherBuilder};
+use std::collections::HashMap;
+
+/// Options for one classification.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClassifyOptions {
+    /// Overrides every tag's threshold.
+    pub min_confidence: Option<f64>,
+    /// Also report rules that negated evidence kept from firing.
+    pub explain: bool,
+}
+
+pub(crate) struct CompiledRule {
+    pub tag: usize,
+    pub weight: f64,
+    pub scope: Scope,
+    pub negation: NegationMode,
+    pub cond: Cond,
+}
+
+/// A compiled taxonomy, ready to classify texts. Cheap to share across threads.
+pub struct Engine {
+    taxonomy: Taxonomy,
+    matcher: Matcher,
+    context: ContextConfig,
+    rules: Vec<CompiledRule>,
+    /// For each atom, the rules whose condition can match it.
+    atom_rules: Vec<Vec<u32>>,
+    /// For each tag, the index of its parent.
+    parents: Vec<Option<usize>>,
+}
+
+/// A rule that fired on a text, before scoring.
+#[derive(Debug, Clone)]
+pub(crate) struct Fired {
+    pub rule: usize,
+    pub evidence: Vec<u32>,
+    /// A hedge covering all of the evidence, if every firing was hedged.
+    pub hedged_by: Option<u32>,
+}
+
+/// A rule kept from firing by negated evidence.
+#[derive(Debug, Clone)]
+pub(crate) struct Blocked {
+    pub rule: usize,
+    /// (negated hit, trigger hit)
+    pub negated: Vec<(u32, u32)>,
+}
+
+/// Everything the engine found in one text.
+pub(crate) struct Analysis<'t> {
+    pub original: &'t str,
+    pub norm: NormText,
+    pub hits: Vec<Hit>,
+    pub fired: Vec<Fired>,
+    pub blocked: Vec<Blocked>,
+}
+
+impl Engine {
+    /// The engine for the default, embedded taxonomy.
+    pub fn embedded() -> Result<Engine> {
+        Engine::new(Taxonomy::embedded()?)
+    }
+
+    pub fn new(taxonomy: Taxonomy) -> Result<Engine> {
+        let mut atoms = AtomTable::default();
+        let mut builder = MatcherBuilder::new();
+        let mut roles: HashMap<AtomId, Roles> = HashMap::new();
+        let ctx = &taxonomy.context;
+        let role_lists: [(&Vec<String>, fn(&mut Roles)); 6] = [
+            (&ctx.pre_negation, |r| r.pre_negation = true),
+            (&ctx.post_negation, |r| r.post_negation = true),
+            (&ctx.pseudo, |r| r.pseudo = true),
+            (&ctx.terminators, |r| r.terminator = true),
+            (&ctx.hedges, |r| r.pre_hedge = true),
+            (&ctx.post_hedges, |r| r.post_hedge = true),
+        ];
+        for (list, set) in role_lists {
+            for phrase in list {
+                let atom = builder.add_phrase(&mut atoms, phrase);
+                set(roles.entry(atom).or_default());
+            }
+        }
+        let lexicons: HashMap<&str, Vec<AtomId>> = taxonomy
+            .lexicons
+            .iter()
+            .map(|(name, lex)| (name.as_str(), lex.phrases.iter().map(|p| builder.add_phrase(&mut atoms, p)).collect()))
+            .collect();
+        let tag_index: HashMap<&str, usize> =
+            taxonomy.tags.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+        let mut rules = Vec::with_capacity(taxonomy.rules.len());
+        let mut regex_users: HashMap<AtomId, Vec<Location>> = HashMap::new();
+        for rule in &taxonomy.rules {
+            let mut regexes = Vec::new();
+            let cond = compile_cond(&rule.def.when, &lexicons, &mut builder, &mut atoms, &mut regexes);
+            for atom in regexes {
+                regex_users.entry(atom).or_default().push(rule.location.clone());
+            }
+            rules.push(CompiledRule {
+                tag: tag_index[rule.def.tag.as_str()],
+                weight: rule.def.weight,
+                scope: rule.def.scope,
+                negation: rule.def.negation,
+                cond,
+            });
+        }
+        let matcher = builder.build().map_err(|failures| {
+            let users = |atom: AtomId| regex_users.get(&atom).cloned().unwrap_or_default();
+            let mut errors = matcher::regex_errors(failures, &atoms, &users);
+            if errors.is_empty() {
+                errors.push(TaxonomyError {
+                    location: Location { file: taxonomy.origin.clone(), line: None, column: None },
+                    message: "the patterns could not be compiled".into(),
+                });
+            }
+            Error::Taxonomy(errors)
+        })?;
+        let mut atom_rules = vec![Vec::new(); atoms.len()];
+        for (i, r) in rules.iter().enumerate() {
+            let mut positive = Vec::new();
+            r.cond.positive_atoms(&mut positive);
+            positive.sort_unstable();
+            positive.dedup();
+            for a in positive {
+                atom_rules[a as usize].push(i as u32);
+            }
+        }
+        let mut role_vec = vec![Roles::default(); atoms.len()];
+        for (atom, r) in roles {
+            role_vec[atom as usize] = r;
+        }
+        let context = ContextConfig {
+            roles: role_vec,
+            post_window: ctx.post_window.unwrap_or(4) as u32,
+            pre_window: ctx.pre_window.map(|w| w as u32),
+            hedge_factor: ctx.hedge_factor.unwrap_or(0.6),
+        };
+        let parents = taxonomy
+            .tags
+            .iter()
+            .map(|t| t.parent.as_deref().map(|p| tag_index[p]))
+            .collect();
+        Ok(Engine { taxonomy, matcher, context, rules, atom_rules, parents })
+    }
+
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    /// Classifies with the taxonomy's thresholds.
+    pub fn classify(&self, text: &str) -> Classification {
+        self.classify_with(text, &ClassifyOptions::default())
+    }
+
+    pub fn classify_with(&self, text: &str, options: &ClassifyOptions) -> Classification {
+        let analysis = self.analyze(text);
+        scoring::classify(self, &analysis, options)
+    }
+
+    /// Ids of the rules that fire on `text`, whatever the thresholds.
+    pub fn fired_rules(&self, text: &str) -> Vec<&str> {
+        self.analyze(text).fired.iter().map(|f| self.taxonomy.rules[f.rule].def.id.as_str()).collect()
+    }
+
+    /// Every phrase form and regex the engine matches, as ripgrep-compatible regexes.
+    pub fn patterns(&self) -> Vec<String> {
+        self.matcher.export_patterns()
+    }
+
+    pub(crate) fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
+        let norm = NormText::new(text);
+        let (tokens, sentences) = segment(&norm, text);
+        let mut sentence_of_token = vec![0u32; tokens.len()];
+        for (si, s) in sentences.iter().enumerate() {
+            for t in s.first_token..s.end_token {
+                sentence_of_token[t as usize] = si as u32;
+            }
+        }
+        let hits = self.matcher.find(&norm, &tokens, &sentence_of_token);
+        let ctx = self.context.apply(&hits);
+        let mut candidates: Vec<u32> =
+            hits.iter().flat_map(|h| self.atom_rules[h.atom as usize].iter().copied()).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+
+        // Hits are sorted by start, so each sentence's hits are one run.
+        let mut sentence_ranges: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < hits.len() {
+            let s = hits[i].sentence;
+            let mut j = i;
+            while j < hits.len() && hits[j].sentence == s {
+                j += 1;
+            }
+            sentence_ranges.push((i, j));
+            i = j;
+        }
+        let mut fired = Vec::new();
+        let mut blocked = Vec::new();
+        for &r in &candidates {
+            let rule = &self.rules[r as usize];
+            let scopes: Vec<(usize, usize)> = match rule.scope {
+                Scope::Sentence => sentence_ranges.clone(),
+                Scope::Text => vec![(0, hits.len())],
+            };
+            let mut evidence: Vec<u32> = Vec::new();
+            let mut unhedged = false;
+            let mut hedge = None;
+            let mut negated: Vec<(u32, u32)> = Vec::new();
+            for (from, to) in scopes {
+                let respect_negation = rule.negation == NegationMode::Apply;
+                let usable: Vec<u32> = (from..to)
+                    .filter(|&k| !respect_negation || ctx[k].negated_by.is_none())
+                    .map(|k| k as u32)
+                    .collect();
+                let view = View { hits: &hits, usable: &usable };
+                match conditions::eval(&rule.cond, &view) {
+                    Some(found) if !found.is_empty() => {
+                        match found.iter().find_map(|&k| ctx[k as usize].hedged_by) {
+                            Some(h) => hedge = hedge.or(Some(h)),
+                            None => unhedged = true,
+                        }
+                        evidence.extend(found);
+                    }
+                    _ if respect_negation && usable.len() < to - from => {
+                        let all: Vec<u32> = (from as u32..to as u32).collect();
+                        let view = View { hits: &hits, usable: &all };
+                        if let Some(found) = conditions::eval(&rule.cond, &view) {
+                            negated.extend(found.iter().filter_map(|&k| {
+                                ctx[k as usize].negated_by.map(|t| (k, t))
+                            }));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !evidence.is_empty() {
+                fired.push(Fired {
+                    rule: r as usize,
+                    evidence,
+                    hedged_by: if unhedged { None } else { hedge },
+                });
+            } else if !negated.is_empty() {
+                blocked.push(Blocked { rule: r as usize, negated });
+            }
+        }
+        Analysis { original: text, norm, hits, fired, blocked }
+    }
+}
+
+fn compile_cond(
+    c: &CondDef,
+    lexicons: &HashMap<&str, Vec<AtomId>>,
+    builder: &mut MatcherBuilder,
+    atoms: &mut AtomTable,
+    regexes: &mut Vec<AtomId>,
+) -> Cond {
+    let mut rec = |c: &CondDef| compile_cond(c, lexicons, builder, atoms, regexes);
+    if let Some(all) = &c.all {
+        return Cond::All(all.iter().map(&mut rec).collect());
+    }
+    if let Some(any) = &c.any {
+        return Cond::Any(any.iter().map(&mut rec).collect());
+    }
+    if let Some(none) = &c.none {
+        return Cond::None(none.iter().map(&mut rec).collect());
+    }
+    if let Some(near) = &c.near {
+        let a = Box::new(rec(&near.a));
+        let b = Box::new(rec(&near.b));
+        return Cond::Near { a, b, within: near.within as u32, ordered: near.ordered };
+    }
+    let mut ids = Vec::new();
+    if let Some(phrases) = &c.phrase {
+        ids.extend(phrases.items().iter().map(|p| builder.add_phrase(atoms, p)));
+    }
+    if let Some(names) = &c.lexicon {
+        for name in names.items() {
+            ids.extend(lexicons.get(name.as_str()).into_iter().flatten().copied());
+        }
+    }
+    if let Some(re) = &c.regex {
+        let id = builder.add_regex(atoms, re);
+        regexes.push(id);
+        ids.push(id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Cond::Atoms(ids)
+}
+
+/// Accessors the scorer needs.
+impl Engine {
+    pub(crate) fn rule_weight(&self, rule: usize) -> f64 {
+        self.rules[rule].weight
+    }
+    pub(crate) fn rule_tag(&self, rule: usize) -> usize {
+        self.rules[rule].tag
+    }
+    pub(crate) fn parent_of(&self, tag: usize) -> Option<usize> {
+        self.parents[tag]
+    }
+    pub(crate) fn hedge_factor(&self) -> f64 {
+        self.context.hedge_factor
+    }
+}

@@ -1,0 +1,140 @@
+//! Turns fired rules into tags: noisy-OR of weights per tag, children imply
+//! their parents, thresholds, the outer/inner note and overlap notes.
+
+use super::{Analysis, ClassifyOptions, Engine};
+use crate::classification::{
+    Classification, Evidence, NegatedEvidence, OverlapResult, Reason, Suppressed, TagResult,
+};
+
+/// Confidences are rounded so that output is stable across platforms.
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+pub(crate) fn evidence(a: &Analysis, hit: u32) -> Evidence {
+    let h = &a.hits[hit as usize];
+    let (start, end) = a.norm.orig_span(h.start as usize, h.end as usize);
+    Evidence { text: a.original[start..end].to_string(), start, end }
+}
+
+pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions) -> Classification {
+    let taxonomy = engine.taxonomy();
+    let n = taxonomy.tags.len();
+    let hedge = engine.hedge_factor();
+
+    // Effective weight of each fired rule and the tags it supports (its own and
+    // every ancestor), so that a child's evidence also counts for the parent.
+    let mut miss = vec![1.0f64; n];
+    let mut reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
+    for f in &a.fired {
+        let def = &taxonomy.rules[f.rule].def;
+        let weight = engine.rule_weight(f.rule);
+        let effective = if f.hedged_by.is_some() { weight * hedge } else { weight };
+        let reason = Reason {
+            rule: def.id.clone(),
+            tag: def.tag.clone(),
+            because: def.because.trim().to_string(),
+            weight,
+            effective_weight: round(effective),
+            evidence: f.evidence.iter().map(|&h| evidence(a, h)).collect(),
+            hedged_by: f.hedged_by.map(|h| evidence(a, h)),
+        };
+        let mut tag = Some(engine.rule_tag(f.rule));
+        while let Some(t) = tag {
+            miss[t] *= 1.0 - effective;
+            reasons[t].push(reason.clone());
+            tag = engine.parent_of(t);
+        }
+    }
+    let confidence: Vec<f64> = miss.iter().map(|m| round(1.0 - m)).collect();
+    let mut emitted: Vec<bool> = (0..n)
+        .map(|t| {
+            let threshold = options
+                .min_confidence
+                .or(taxonomy.tags[t].threshold)
+                .unwrap_or(taxonomy.settings.threshold);
+            confidence[t] > 0.0 && confidence[t] + 1e-9 >= threshold
+        })
+        .collect();
+    // A child tag always implies its parent, whatever the parent's threshold.
+    for t in 0..n {
+        if emitted[t] {
+            let mut p = engine.parent_of(t);
+            while let Some(q) = p {
+                emitted[q] = true;
+                p = engine.parent_of(q);
+            }
+        }
+    }
+
+    let mut tags = Vec::new();
+    for (t, def) in taxonomy.tags.iter().enumerate() {
+        if !emitted[t] {
+            continue;
+        }
+        let children: Vec<usize> = (0..n).filter(|&c| engine.parent_of(c) == Some(t)).collect();
+        let implied_by: Vec<String> =
+            children.iter().filter(|&&c| emitted[c]).map(|&c| taxonomy.tags[c].id.clone()).collect();
+        let (kind, kind_note) = if children.is_empty() {
+            (None, None)
+        } else if implied_by.is_empty() {
+            (Some("unclear".to_string()), def.kind_note.clone().map(|s| s.trim().to_string()))
+        } else {
+            let notes: Vec<String> = children
+                .iter()
+                .filter(|&&c| emitted[c])
+                .filter_map(|&c| taxonomy.tags[c].kind_note.clone())
+                .map(|s| s.trim().to_string())
+                .collect();
+            (Some(implied_by.join("+")), (!notes.is_empty()).then(|| notes.join(" ")))
+        };
+        let mut rs = std::mem::take(&mut reasons[t]);
+        rs.sort_by(|x, y| y.effective_weight.total_cmp(&x.effective_weight).then_with(|| x.rule.cmp(&y.rule)));
+        tags.push(TagResult {
+            tag: def.id.clone(),
+            name: def.name.clone(),
+            parent: def.parent.clone(),
+            confidence: confidence[t],
+            kind,
+            kind_note,
+            implied_by,
+            reasons: rs,
+        });
+    }
+
+    let fired_ids: Vec<&str> = a.fired.iter().map(|f| taxonomy.rules[f.rule].def.id.as_str()).collect();
+    let overlaps = taxonomy
+        .overlaps
+        .iter()
+        .filter(|o| o.tags.iter().all(|t| tags.iter().any(|r| &r.tag == t)))
+        .filter(|o| o.rules.is_empty() || o.rules.iter().any(|r| fired_ids.contains(&r.as_str())))
+        .map(|o| OverlapResult { id: o.id.clone(), tags: o.tags.clone(), note: o.note.trim().to_string() })
+        .collect();
+
+    let negated = if options.explain {
+        a.blocked
+            .iter()
+            .map(|b| {
+                let def = &taxonomy.rules[b.rule].def;
+                Suppressed {
+                    rule: def.id.clone(),
+                    tag: def.tag.clone(),
+                    because: def.because.trim().to_string(),
+                    negated: b
+                        .negated
+                        .iter()
+                        .map(|&(hit, trigger)| NegatedEvidence { evidence: evidence(a, hit), trigger: evidence(a, trigger) })
+                        .collect(),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let scores = (0..n)
+        .filter(|&t| confidence[t] > 0.0)
+        .map(|t| (taxonomy.tags[t].id.clone(), confidence[t]))
+        .collect();
+    Classification { tags, overlaps, negated, scores }
+}

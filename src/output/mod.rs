@@ -1,0 +1,6 @@
+//! Renderers. They write to any `io::Write`; the binary chooses where.
+//! Colour is applied with `colored`, whose global switch the binary sets once
+//! from `--color` and the terminal.
+
+pub mod human;
+pub mod snippet;

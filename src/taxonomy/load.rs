@@ -1,0 +1,162 @@
+//! Reading taxonomy files and merging them into one taxonomy.
+
+use super::schema::{ContextDef, FileDef, SettingsDef};
+use super::{Lexicon, Rule, Taxonomy};
+use crate::error::{Error, Location, Result, TaxonomyError};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The text of one taxonomy file and the name to report it by.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+pub fn read_path(path: &Path) -> Result<Vec<Source>> {
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_file() {
+        let text = std::fs::read_to_string(path).map_err(io)?;
+        return Ok(vec![Source { name: path.display().to_string(), text }]);
+    }
+    let mut files = Vec::new();
+    collect_yaml(path, &mut files)?;
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::Taxonomy(vec![TaxonomyError {
+            location: Location { file: path.display().to_string(), line: None, column: None },
+            message: "no .yaml or .yml files in this directory".into(),
+        }]));
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|source| Error::Io { path: p.clone(), source })?;
+            Ok(Source { name: p.display().to_string(), text })
+        })
+        .collect()
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            collect_yaml(&path, out)?;
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Parses every source and merges them. Syntax and schema errors of all files
+/// are collected, so one run shows every broken file.
+pub fn merge(sources: &[Source]) -> Result<Taxonomy> {
+    let mut errors = Vec::new();
+    let mut taxonomy = Taxonomy {
+        settings: SettingsDef::default(),
+        tags: Vec::new(),
+        overlaps: Vec::new(),
+        context: ContextDef::default(),
+        lexicons: BTreeMap::new(),
+        rules: Vec::new(),
+        origin: String::new(),
+    };
+    let mut settings_from: Option<String> = None;
+    for source in sources {
+        let file: FileDef = if source.text.trim().is_empty() {
+            FileDef::default()
+        } else {
+            match serde_yaml::from_str(&source.text) {
+                Ok(f) => f,
+                Err(e) => {
+                    let loc = e.location();
+                    errors.push(TaxonomyError {
+                        location: Location {
+                            file: source.name.clone(),
+                            line: loc.as_ref().map(|l| l.line()),
+                            column: loc.as_ref().map(|l| l.column()),
+                        },
+                        message: strip_location(&e.to_string()),
+                    });
+                    continue;
+                }
+            }
+        };
+        if let Some(settings) = file.settings {
+            if let Some(first) = &settings_from {
+                errors.push(at(source, "settings:", format!("settings are already given in {first}")));
+            }
+            settings_from = Some(source.name.clone());
+            taxonomy.settings = settings;
+        }
+        taxonomy.tags.extend(file.tags);
+        taxonomy.overlaps.extend(file.overlaps);
+        if let Some(c) = file.context {
+            merge_context(&mut taxonomy.context, c);
+        }
+        for (name, phrases) in file.lexicons {
+            let location = locate(source, &format!("{name}:"));
+            if let Some(previous) = taxonomy.lexicons.get(&name) {
+                errors.push(TaxonomyError {
+                    location,
+                    message: format!("lexicon `{name}` is already defined at {}", previous.location),
+                });
+                continue;
+            }
+            taxonomy.lexicons.insert(name, Lexicon { phrases, location });
+        }
+        for def in file.rules {
+            let location = locate(source, &format!("id: {}", def.id));
+            taxonomy.rules.push(Rule { def, location });
+        }
+    }
+    if errors.is_empty() { Ok(taxonomy) } else { Err(Error::Taxonomy(errors)) }
+}
+
+fn merge_context(into: &mut ContextDef, from: ContextDef) {
+    into.pre_negation.extend(from.pre_negation);
+    into.post_negation.extend(from.post_negation);
+    into.pseudo.extend(from.pseudo);
+    into.terminators.extend(from.terminators);
+    into.hedges.extend(from.hedges);
+    into.post_hedges.extend(from.post_hedges);
+    into.post_window = from.post_window.or(into.post_window);
+    into.pre_window = from.pre_window.or(into.pre_window);
+    into.hedge_factor = from.hedge_factor.or(into.hedge_factor);
+}
+
+/// serde_yaml appends " at line L column C" to its messages; we print the
+/// location in front, the way compilers do, so drop the duplicate.
+fn strip_location(msg: &str) -> String {
+    let Some(i) = msg.find(" at line ") else { return msg.to_string() };
+    // Skip "line L column C" and keep whatever follows it (", while parsing …").
+    let rest = &msg[i + " at line ".len()..];
+    let after_numbers = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .strip_prefix(" column ")
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest);
+    format!("{}{}", &msg[..i], after_numbers)
+}
+
+/// The location of the first line of `source` that contains `needle`.
+///
+/// serde does not keep spans for values, so checks that run after parsing
+/// find their line by the text they are about (a rule's `id: …` line).
+pub fn locate(source: &Source, needle: &str) -> Location {
+    locate_in(&source.name, &source.text, needle, 0)
+}
+
+pub fn locate_in(file: &str, text: &str, needle: &str, from_line: usize) -> Location {
+    let found = text.lines().enumerate().skip(from_line.saturating_sub(1)).find_map(|(i, line)| {
+        line.find(needle).map(|col| (i + 1, col + 1))
+    });
+    Location { file: file.to_string(), line: found.map(|f| f.0), column: found.map(|f| f.1) }
+}
+
+fn at(source: &Source, needle: &str, message: String) -> TaxonomyError {
+    TaxonomyError { location: locate(source, needle), message }
+}

@@ -1,0 +1,204 @@
+//! The YAML schema of taxonomy and rule files, as serde types.
+//!
+//! Every file may hold any of the top-level sections; a taxonomy directory is
+//! the union of its files. Unknown keys are errors so that a typo in a rule
+//! file ("becuase:") is caught instead of silently ignored.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileDef {
+    #[serde(default)]
+    pub settings: Option<SettingsDef>,
+    #[serde(default)]
+    pub tags: Vec<TagDef>,
+    #[serde(default)]
+    pub overlaps: Vec<OverlapDef>,
+    #[serde(default)]
+    pub context: Option<ContextDef>,
+    #[serde(default)]
+    pub lexicons: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsDef {
+    /// Confidence at or above which a tag is emitted.
+    #[serde(default = "default_threshold")]
+    pub threshold: f64,
+}
+
+fn default_threshold() -> f64 {
+    0.5
+}
+
+impl Default for SettingsDef {
+    fn default() -> Self {
+        SettingsDef { threshold: default_threshold() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagDef {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    pub definition: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The article's examples of this kind of failure, in our words.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// For a child tag: what its presence says about its parent (the outer/inner
+    /// heuristic). For a parent: what to say when no child applies.
+    #[serde(default)]
+    pub kind_note: Option<String>,
+    /// Overrides the taxonomy-wide threshold for this tag.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlapDef {
+    pub id: String,
+    /// The note applies when all of these tags are emitted...
+    pub tags: Vec<String>,
+    pub note: String,
+    /// ...and, if given, at least one of these rules fired.
+    #[serde(default)]
+    pub rules: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextDef {
+    /// Negate what follows them, up to a terminator or the end of the sentence.
+    #[serde(default)]
+    pub pre_negation: Vec<String>,
+    /// Negate what stands up to `post_window` words before them.
+    #[serde(default)]
+    pub post_negation: Vec<String>,
+    /// Look like triggers but are not ("not only"); they cancel triggers they contain.
+    #[serde(default)]
+    pub pseudo: Vec<String>,
+    /// End the scope of a pre-trigger or pre-hedge.
+    #[serde(default)]
+    pub terminators: Vec<String>,
+    /// Scale the weight of evidence that follows them in the sentence.
+    #[serde(default)]
+    pub hedges: Vec<String>,
+    /// Scale the weight of evidence up to `post_window` words before them.
+    #[serde(default)]
+    pub post_hedges: Vec<String>,
+    #[serde(default)]
+    pub post_window: Option<usize>,
+    /// Longest pre-trigger scope in words; unbounded (to the sentence end) if absent.
+    #[serde(default)]
+    pub pre_window: Option<usize>,
+    #[serde(default)]
+    pub hedge_factor: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    Sentence,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NegationMode {
+    /// Negated evidence does not count.
+    #[default]
+    Apply,
+    /// The rule's meaning includes the negation ("no human oversight"), so
+    /// negation triggers around its evidence are ignored.
+    Ignore,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub tag: String,
+    pub weight: f64,
+    pub because: String,
+    #[serde(default)]
+    pub scope: Scope,
+    #[serde(default)]
+    pub negation: NegationMode,
+    pub when: CondDef,
+    #[serde(default)]
+    pub examples: ExamplesDef,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesDef {
+    #[serde(default)]
+    pub fires: Vec<String>,
+    #[serde(default)]
+    pub silent: Vec<String>,
+}
+
+/// A condition: exactly one of the keys is set.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CondDef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<OneOrMany>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lexicon: Option<OneOrMany>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<CondDef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<CondDef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub none: Option<Vec<CondDef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near: Option<NearDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearDef {
+    pub a: Box<CondDef>,
+    pub b: Box<CondDef>,
+    /// Most words allowed between the two matches.
+    #[serde(default = "default_within")]
+    pub within: usize,
+    /// When true, `a` must come before `b`.
+    #[serde(default)]
+    pub ordered: bool,
+}
+
+fn default_within() -> usize {
+    6
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn items(&self) -> &[String] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}

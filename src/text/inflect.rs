@@ -1,0 +1,189 @@
+//! Word forms for phrase matching.
+//!
+//! Rule authors write `hack` and expect `hacked`, `hacking` and `hackers` to
+//! match. Stemming the text would do that, but it costs time on every token of
+//! every text and makes evidence spans fuzzy. Expanding each phrase word into its
+//! likely forms once, at compile time, keeps matching a single automaton pass
+//! over the text. Over-generation (a form that is not an English word) is
+//! harmless: it simply never occurs in text.
+
+/// Irregular forms that suffix rules cannot produce. Only verbs and nouns that
+/// incident descriptions actually use need to be here.
+const IRREGULAR: &[(&str, &[&str])] = &[
+    ("be", &["is", "are", "was", "were", "been", "being"]),
+    ("break", &["broke", "broken"]),
+    ("bring", &["brought"]),
+    ("buy", &["bought"]),
+    ("catch", &["caught"]),
+    ("child", &["children"]),
+    ("choose", &["chose", "chosen"]),
+    ("deal", &["dealt"]),
+    ("do", &["did", "done", "does"]),
+    ("drive", &["drove", "driven"]),
+    ("eat", &["ate", "eaten"]),
+    ("fall", &["fell", "fallen"]),
+    ("feed", &["fed"]),
+    ("fight", &["fought"]),
+    ("find", &["found"]),
+    ("fly", &["flew", "flown"]),
+    ("forget", &["forgot", "forgotten"]),
+    ("freeze", &["froze", "frozen"]),
+    ("get", &["got", "gotten"]),
+    ("give", &["gave", "given"]),
+    ("go", &["went", "gone", "goes"]),
+    ("have", &["has", "had"]),
+    ("hide", &["hid", "hidden"]),
+    ("hit", &["hits", "hitting"]),
+    ("hold", &["held"]),
+    ("keep", &["kept"]),
+    ("know", &["knew", "known"]),
+    ("lead", &["led"]),
+    ("leave", &["left"]),
+    ("lie", &["lied", "lying", "lies"]),
+    ("lose", &["lost"]),
+    ("make", &["made"]),
+    ("man", &["men"]),
+    ("mean", &["meant"]),
+    ("mislead", &["misled"]),
+    ("mistake", &["mistook", "mistaken"]),
+    ("overlook", &["overlooked"]),
+    ("pay", &["paid"]),
+    ("person", &["people"]),
+    ("read", &["read"]),
+    ("ride", &["rode", "ridden"]),
+    ("run", &["ran", "running"]),
+    ("say", &["said"]),
+    ("see", &["saw", "seen"]),
+    ("seek", &["sought"]),
+    ("sell", &["sold"]),
+    ("send", &["sent"]),
+    ("shoot", &["shot"]),
+    ("speak", &["spoke", "spoken"]),
+    ("spend", &["spent"]),
+    ("steal", &["stole", "stolen"]),
+    ("strike", &["struck", "stricken"]),
+    ("swear", &["swore", "sworn"]),
+    ("take", &["took", "taken"]),
+    ("teach", &["taught"]),
+    ("tell", &["told"]),
+    ("think", &["thought"]),
+    ("throw", &["threw", "thrown"]),
+    ("undergo", &["underwent", "undergone"]),
+    ("understand", &["understood"]),
+    ("wear", &["wore", "worn"]),
+    ("win", &["won"]),
+    ("withdraw", &["withdrew", "withdrawn"]),
+    ("woman", &["women"]),
+    ("write", &["wrote", "written"]),
+];
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// All forms a single lower-case word may take in text, the word itself first.
+///
+/// Short words (under four letters) and words with non-letters are kept exact:
+/// suffixing "ai" or "us" would produce real, unrelated words.
+pub fn word_forms(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    let bytes = word.as_bytes();
+    if let Some((_, irregular)) = IRREGULAR.iter().find(|(base, _)| *base == word) {
+        out.extend(irregular.iter().map(|s| s.to_string()));
+    }
+    if bytes.len() < 4 || !bytes.iter().all(|b| b.is_ascii_lowercase()) {
+        // Short words still get their irregular forms and a plain plural.
+        if bytes.len() >= 2 && bytes.iter().all(|b| b.is_ascii_lowercase()) {
+            out.push(format!("{word}s"));
+        }
+        dedup(&mut out);
+        return out;
+    }
+    let n = bytes.len();
+    let last = bytes[n - 1];
+    let before_last = bytes[n - 2];
+    let push = |out: &mut Vec<String>, s: String| out.push(s);
+
+    if last == b'e' {
+        let stem = &word[..n - 1];
+        for suffix in ["s", "d", "r", "rs"] {
+            push(&mut out, format!("{word}{suffix}"));
+        }
+        for suffix in ["ing", "ion", "ions"] {
+            push(&mut out, format!("{stem}{suffix}"));
+        }
+    } else if last == b'y' && !is_vowel(before_last) {
+        let stem = &word[..n - 1];
+        for suffix in ["ies", "ied", "ier", "iers"] {
+            push(&mut out, format!("{stem}{suffix}"));
+        }
+        push(&mut out, format!("{word}ing"));
+    } else if word.ends_with("sis") {
+        // analysis -> analyses, diagnosis -> diagnoses
+        push(&mut out, format!("{}ses", &word[..n - 3]));
+    } else {
+        let plural = if matches!(last, b's' | b'x' | b'z') || word.ends_with("ch") || word.ends_with("sh") {
+            "es"
+        } else {
+            "s"
+        };
+        push(&mut out, format!("{word}{plural}"));
+        for suffix in ["ed", "ing", "er", "ers", "ion", "ions"] {
+            push(&mut out, format!("{word}{suffix}"));
+        }
+        // stop -> stopped: consonant-vowel-consonant endings double the last letter.
+        let third_last = bytes[n - 3];
+        if !is_vowel(last)
+            && !matches!(last, b'w' | b'x' | b'y')
+            && is_vowel(before_last)
+            && !is_vowel(third_last)
+        {
+            let doubled = format!("{word}{}", last as char);
+            for suffix in ["ed", "ing", "er", "ers"] {
+                push(&mut out, format!("{doubled}{suffix}"));
+            }
+        }
+    }
+    dedup(&mut out);
+    out
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|s| seen.insert(s.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_forms;
+
+    fn has(word: &str, form: &str) -> bool {
+        word_forms(word).iter().any(|f| f == form)
+    }
+
+    #[test]
+    fn regular_verbs_and_agent_nouns() {
+        for form in ["hack", "hacks", "hacked", "hacking", "hacker", "hackers"] {
+            assert!(has("hack", form), "hack -> {form}");
+        }
+    }
+
+    #[test]
+    fn silent_e_and_y_and_doubling() {
+        assert!(has("manipulate", "manipulated"));
+        assert!(has("manipulate", "manipulating"));
+        assert!(has("manipulate", "manipulation"));
+        assert!(has("deploy", "deployed"));
+        assert!(has("deny", "denied"));
+        assert!(has("stop", "stopped"));
+    }
+
+    #[test]
+    fn irregular_and_short_words() {
+        assert!(has("steal", "stolen"));
+        assert!(has("steal", "stole"));
+        assert!(has("ai", "ai"));
+        assert!(!has("ai", "aied"));
+        assert!(has("person", "people"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Text preparation: folding with an offset map, words, sentences, word forms.
+
+pub mod inflect;
+pub mod normalize;
+pub mod segment;
+
+pub use normalize::{NormText, fold_phrase};
+pub use segment::{Sentence, Token, segment, token_at};
