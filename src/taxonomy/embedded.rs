@@ -6,7 +6,9 @@ use super::Source;
 pub const FILES: &[(&str, &str)] = &[
     ("taxonomy/tags.yaml", include_str!("../../taxonomy/tags.yaml")),
     ("taxonomy/context.yaml", include_str!("../../taxonomy/context.yaml")),
-    ("taxonomy/lexicons.yaml", include_str!("../../taxonomy/lexicons.yaml")),
+    ("taxonomy/lexicons/common.yaml", include_str!("../../taxonomy/lexicons/common.yaml")),
+    ("taxonomy/lexicons/failures.yaml", include_str!("../../taxonomy/lexicons/failures.yaml")),
+    ("taxonomy/lexicons/misuse.yaml", include_str!("../../taxonomy/lexicons/misuse.yaml")),
     ("taxonomy/rules/alignment.yaml", include_str!("../../taxonomy/rules/alignment.yaml")),
     ("taxonomy/rules/outer-alignment.yaml", include_str!("../../taxonomy/rules/outer-alignment.yaml")),
     ("taxonomy/rules/inner-alignment.yaml", include_str!("../../taxonomy/rules/inner-alignment.yaml")),
