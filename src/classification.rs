@@ -96,7 +96,11 @@ impl Classification {
 
     /// Ids of all rules that fired for emitted tags.
     pub fn rule_ids(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = self.tags.iter().flat_map(|t| t.reasons.iter().map(|r| r.rule.as_str())).collect();
+        let mut ids: Vec<&str> = self
+            .tags
+            .iter()
+            .flat_map(|t| t.reasons.iter().map(|r| r.rule.as_str()))
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         ids

@@ -41,7 +41,10 @@ impl fmt::Display for TaxonomyError {
 pub enum Error {
     /// One or more problems in the taxonomy; all are reported, not only the first.
     Taxonomy(Vec<TaxonomyError>),
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Bad input that is not tied to one record (e.g. an unknown option value).
     Input(String),
 }

@@ -42,19 +42,33 @@ pub fn run(engine: &Engine) -> ExampleReport {
     for rule in &taxonomy.rules {
         let def = &rule.def;
         let location = rule.location.to_string();
-        for (list, expectation) in [(&def.examples.fires, Expectation::Fires), (&def.examples.silent, Expectation::Silent)] {
+        for (list, expectation) in [
+            (&def.examples.fires, Expectation::Fires),
+            (&def.examples.silent, Expectation::Silent),
+        ] {
             if list.is_empty() {
                 results.push(ExampleResult {
                     subject: def.id.clone(),
                     location: location.clone(),
                     expectation: Expectation::Missing,
-                    text: format!("no `{}` example", if expectation == Expectation::Fires { "fires" } else { "silent" }),
+                    text: format!(
+                        "no `{}` example",
+                        if expectation == Expectation::Fires {
+                            "fires"
+                        } else {
+                            "silent"
+                        }
+                    ),
                     passed: false,
                     fired: Vec::new(),
                 });
             }
             for text in list {
-                let fired: Vec<String> = engine.fired_rules(text).into_iter().map(str::to_string).collect();
+                let fired: Vec<String> = engine
+                    .fired_rules(text)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
                 let fires = fired.iter().any(|f| f == &def.id);
                 results.push(ExampleResult {
                     subject: def.id.clone(),
@@ -82,5 +96,9 @@ pub fn run(engine: &Engine) -> ExampleReport {
     }
     let passed = results.iter().filter(|r| r.passed).count();
     let failed = results.len() - passed;
-    ExampleReport { results, passed, failed }
+    ExampleReport {
+        results,
+        passed,
+        failed,
+    }
 }

@@ -7,7 +7,7 @@ mod cli;
 use aitag::output::human;
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
 use clap::Parser;
-use cli::{Cli, ClassifyFormat, ColorChoice, Command};
+use cli::{ClassifyFormat, Cli, ColorChoice, Command};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -33,7 +33,9 @@ fn set_colour(choice: ColorChoice) {
     let on = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
     };
     colored::control::set_override(on);
 }
@@ -87,10 +89,15 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             } else {
                 args.text.join(" ")
             };
-            let options = ClassifyOptions { min_confidence: args.min_confidence, explain: args.explain };
+            let options = ClassifyOptions {
+                min_confidence: args.min_confidence,
+                explain: args.explain,
+            };
             let c = engine.classify_with(&text, &options);
             match args.output {
-                ClassifyFormat::Human => human::write_classification(&mut out, &text, &c, args.explain)?,
+                ClassifyFormat::Human => {
+                    human::write_classification(&mut out, &text, &c, args.explain)?
+                }
                 ClassifyFormat::Json => {
                     serde_json::to_writer(&mut out, &c).map_err(io::Error::other)?;
                     writeln!(out)?;
@@ -108,8 +115,11 @@ fn run(cli: Cli) -> Result<u8, AppError> {
                 match args.output {
                     ClassifyFormat::Human => human::write_taxonomy(&mut out, &taxonomy)?,
                     ClassifyFormat::Json => {
-                        serde_json::to_writer_pretty(&mut out, &aitag::taxonomy::summary(&taxonomy))
-                            .map_err(io::Error::other)?;
+                        serde_json::to_writer_pretty(
+                            &mut out,
+                            &aitag::taxonomy::summary(&taxonomy),
+                        )
+                        .map_err(io::Error::other)?;
                         writeln!(out)?;
                     }
                 }

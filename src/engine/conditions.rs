@@ -9,7 +9,12 @@ pub enum Cond {
     All(Vec<Cond>),
     Any(Vec<Cond>),
     None(Vec<Cond>),
-    Near { a: Box<Cond>, b: Box<Cond>, within: u32, ordered: bool },
+    Near {
+        a: Box<Cond>,
+        b: Box<Cond>,
+        within: u32,
+        ordered: bool,
+    },
 }
 
 impl Cond {
@@ -66,9 +71,18 @@ pub fn eval(cond: &Cond, view: &View) -> Option<Vec<u32>> {
             Some(finish(all))
         }
         Cond::None(children) => {
-            if children.iter().any(|c| eval(c, view).is_some()) { None } else { Some(Vec::new()) }
+            if children.iter().any(|c| eval(c, view).is_some()) {
+                None
+            } else {
+                Some(Vec::new())
+            }
         }
-        Cond::Near { a, b, within, ordered } => {
+        Cond::Near {
+            a,
+            b,
+            within,
+            ordered,
+        } => {
             let ha = eval(a, view)?;
             let hb = eval(b, view)?;
             let mut out = Vec::new();

@@ -24,7 +24,12 @@ pub struct Roles {
 
 impl Roles {
     pub fn any(&self) -> bool {
-        self.pre_negation || self.post_negation || self.pseudo || self.terminator || self.pre_hedge || self.post_hedge
+        self.pre_negation
+            || self.post_negation
+            || self.pseudo
+            || self.terminator
+            || self.pre_hedge
+            || self.post_hedge
     }
 }
 
@@ -56,7 +61,11 @@ impl ContextConfig {
         }
         // Triggers that sit inside a pseudo-trigger do not count.
         let pseudo: Vec<&Hit> = hits.iter().filter(|h| self.roles(h.atom).pseudo).collect();
-        let live = |h: &Hit| !pseudo.iter().any(|p| p.start <= h.start && h.end <= p.end && p.atom != h.atom);
+        let live = |h: &Hit| {
+            !pseudo
+                .iter()
+                .any(|p| p.start <= h.start && h.end <= p.end && p.atom != h.atom)
+        };
         let triggers: Vec<(usize, Roles)> = hits
             .iter()
             .enumerate()
@@ -78,10 +87,12 @@ impl ContextConfig {
                 if before && (roles.pre_negation || roles.pre_hedge) {
                     let gap = h.tok_start.saturating_sub(trig.tok_end);
                     let in_window = self.pre_window.is_none_or(|w| gap <= w);
-                    if in_window && !self.terminated(hits, &triggers, trig.end, h.start, h.sentence) {
+                    if in_window && !self.terminated(hits, &triggers, trig.end, h.start, h.sentence)
+                    {
                         // The closest trigger wins; of two starting at the same word,
                         // the longer ("no evidence that" over "no") is the better quote.
-                        let closer = negated_by.is_none_or(|n: u32| hits[n as usize].start < trig.start);
+                        let closer =
+                            negated_by.is_none_or(|n: u32| hits[n as usize].start < trig.start);
                         if roles.pre_negation && closer {
                             negated_by = Some(t as u32);
                         }
@@ -91,7 +102,9 @@ impl ContextConfig {
                     }
                 } else if after && (roles.post_negation || roles.post_hedge) {
                     let gap = trig.tok_start.saturating_sub(h.tok_end);
-                    if gap <= self.post_window && !self.terminated(hits, &triggers, h.end, trig.start, h.sentence) {
+                    if gap <= self.post_window
+                        && !self.terminated(hits, &triggers, h.end, trig.start, h.sentence)
+                    {
                         if roles.post_negation && negated_by.is_none() {
                             negated_by = Some(t as u32);
                         }
@@ -101,13 +114,23 @@ impl ContextConfig {
                     }
                 }
             }
-            out[i] = HitContext { negated_by, hedged_by };
+            out[i] = HitContext {
+                negated_by,
+                hedged_by,
+            };
         }
         out
     }
 
     /// Whether a terminator lies between folded offsets `from` and `to`.
-    fn terminated(&self, hits: &[Hit], triggers: &[(usize, Roles)], from: u32, to: u32, sentence: u32) -> bool {
+    fn terminated(
+        &self,
+        hits: &[Hit],
+        triggers: &[(usize, Roles)],
+        from: u32,
+        to: u32,
+        sentence: u32,
+    ) -> bool {
         triggers.iter().any(|&(t, r)| {
             let h = &hits[t];
             r.terminator && h.sentence == sentence && h.start >= from && h.end <= to

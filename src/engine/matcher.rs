@@ -66,7 +66,12 @@ pub struct MatcherBuilder {
 
 impl MatcherBuilder {
     pub fn new() -> Self {
-        MatcherBuilder { patterns: Vec::new(), pattern_index: HashMap::new(), owners: Vec::new(), regexes: Vec::new() }
+        MatcherBuilder {
+            patterns: Vec::new(),
+            pattern_index: HashMap::new(),
+            owners: Vec::new(),
+            regexes: Vec::new(),
+        }
     }
 
     /// Adds a phrase as written in a rule file. A leading `=` keeps the phrase
@@ -113,7 +118,10 @@ impl MatcherBuilder {
         let mut errors = Vec::new();
         let mut compiled = Vec::new();
         for (atom, pattern) in &self.regexes {
-            match regex::RegexBuilder::new(pattern).case_insensitive(true).build() {
+            match regex::RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+            {
                 Ok(r) => compiled.push((*atom, r)),
                 Err(e) => errors.push((*atom, e.to_string())),
             }
@@ -129,7 +137,13 @@ impl MatcherBuilder {
             .match_kind(MatchKind::Standard)
             .build(&self.patterns)
             .map_err(|e| vec![(0, e.to_string())])?;
-        Ok(Matcher { automaton, owners: self.owners, regexes: compiled, set, patterns: self.patterns })
+        Ok(Matcher {
+            automaton,
+            owners: self.owners,
+            regexes: compiled,
+            set,
+            patterns: self.patterns,
+        })
     }
 }
 
@@ -172,7 +186,13 @@ fn phrase_forms(body: &str, open: bool) -> Vec<String> {
         per_word
             .into_iter()
             .enumerate()
-            .map(|(i, forms)| if i + 1 == n { forms } else { vec![forms[0].clone()] })
+            .map(|(i, forms)| {
+                if i + 1 == n {
+                    forms
+                } else {
+                    vec![forms[0].clone()]
+                }
+            })
             .collect()
     } else {
         per_word
@@ -182,7 +202,11 @@ fn phrase_forms(body: &str, open: bool) -> Vec<String> {
         let mut next = Vec::with_capacity(out.len() * forms.len());
         for prefix in &out {
             for f in &forms {
-                next.push(if prefix.is_empty() { f.clone() } else { format!("{prefix} {f}") });
+                next.push(if prefix.is_empty() {
+                    f.clone()
+                } else {
+                    format!("{prefix} {f}")
+                });
             }
         }
         out = next;
@@ -247,7 +271,12 @@ impl Matcher {
                 }
             }
         }
-        hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.atom.cmp(&b.atom)));
+        hits.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.atom.cmp(&b.atom))
+        });
         hits.dedup_by(|a, b| a.atom == b.atom && a.start == b.start && a.end == b.end);
         hits
     }
@@ -261,7 +290,11 @@ impl Matcher {
             .map(|(p, owners)| {
                 let open = owners.iter().all(|(_, o)| *o);
                 let escaped = regex::escape(p).replace(' ', r"\s+");
-                if open { format!(r"\b{escaped}") } else { format!(r"\b{escaped}\b") }
+                if open {
+                    format!(r"\b{escaped}")
+                } else {
+                    format!(r"\b{escaped}\b")
+                }
             })
             .collect();
         out.extend(self.regexes.iter().map(|(_, r)| r.as_str().to_string()));
@@ -281,7 +314,10 @@ pub fn regex_errors(
             let label = atoms.labels.get(atom as usize).cloned().unwrap_or_default();
             users(atom).into_iter().map(move |location| TaxonomyError {
                 location,
-                message: format!("invalid regex {label}: {}", msg.lines().last().unwrap_or(&msg).trim()),
+                message: format!(
+                    "invalid regex {label}: {}",
+                    msg.lines().last().unwrap_or(&msg).trim()
+                ),
             })
         })
         .collect()
@@ -300,7 +336,10 @@ mod tests {
 
     #[test]
     fn exact_words_are_not_inflected() {
-        assert_eq!(phrase_forms("=ai system", false), vec!["ai system".to_string()]);
+        assert_eq!(
+            phrase_forms("=ai system", false),
+            vec!["ai system".to_string()]
+        );
         assert!(phrase_forms("ai system", false).contains(&"ai systems".to_string()));
     }
 }

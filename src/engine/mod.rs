@@ -7,13 +7,16 @@ mod scoring;
 
 use crate::classification::Classification;
 use crate::error::{Error, Location, Result, TaxonomyError};
-use crate::taxonomy::schema::{CondDef, NegationMode, Scope};
 use crate::taxonomy::Taxonomy;
+use crate::taxonomy::schema::{CondDef, NegationMode, Scope};
 use crate::text::{NormText, segment};
 use conditions::{Cond, View};
 use context::{ContextConfig, Roles};
 use matcher::{AtomId, AtomTable, Hit, Matcher, MatcherBuilder};
 use std::collections::HashMap;
+
+/// Marks one context role on an atom.
+type SetRole = fn(&mut Roles);
 
 /// Options for one classification.
 #[derive(Debug, Clone, Copy, Default)]
@@ -81,7 +84,7 @@ impl Engine {
         let mut builder = MatcherBuilder::new();
         let mut roles: HashMap<AtomId, Roles> = HashMap::new();
         let ctx = &taxonomy.context;
-        let role_lists: [(&Vec<String>, fn(&mut Roles)); 6] = [
+        let role_lists: [(&Vec<String>, SetRole); 6] = [
             (&ctx.pre_negation, |r| r.pre_negation = true),
             (&ctx.post_negation, |r| r.post_negation = true),
             (&ctx.pseudo, |r| r.pseudo = true),
@@ -98,17 +101,38 @@ impl Engine {
         let lexicons: HashMap<&str, Vec<AtomId>> = taxonomy
             .lexicons
             .iter()
-            .map(|(name, lex)| (name.as_str(), lex.phrases.iter().map(|p| builder.add_phrase(&mut atoms, p)).collect()))
+            .map(|(name, lex)| {
+                (
+                    name.as_str(),
+                    lex.phrases
+                        .iter()
+                        .map(|p| builder.add_phrase(&mut atoms, p))
+                        .collect(),
+                )
+            })
             .collect();
-        let tag_index: HashMap<&str, usize> =
-            taxonomy.tags.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+        let tag_index: HashMap<&str, usize> = taxonomy
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
         let mut rules = Vec::with_capacity(taxonomy.rules.len());
         let mut regex_users: HashMap<AtomId, Vec<Location>> = HashMap::new();
         for rule in &taxonomy.rules {
             let mut regexes = Vec::new();
-            let cond = compile_cond(&rule.def.when, &lexicons, &mut builder, &mut atoms, &mut regexes);
+            let cond = compile_cond(
+                &rule.def.when,
+                &lexicons,
+                &mut builder,
+                &mut atoms,
+                &mut regexes,
+            );
             for atom in regexes {
-                regex_users.entry(atom).or_default().push(rule.location.clone());
+                regex_users
+                    .entry(atom)
+                    .or_default()
+                    .push(rule.location.clone());
             }
             rules.push(CompiledRule {
                 tag: tag_index[rule.def.tag.as_str()],
@@ -123,7 +147,11 @@ impl Engine {
             let mut errors = matcher::regex_errors(failures, &atoms, &users);
             if errors.is_empty() {
                 errors.push(TaxonomyError {
-                    location: Location { file: taxonomy.origin.clone(), line: None, column: None },
+                    location: Location {
+                        file: taxonomy.origin.clone(),
+                        line: None,
+                        column: None,
+                    },
                     message: "the patterns could not be compiled".into(),
                 });
             }
@@ -154,7 +182,14 @@ impl Engine {
             .iter()
             .map(|t| t.parent.as_deref().map(|p| tag_index[p]))
             .collect();
-        Ok(Engine { taxonomy, matcher, context, rules, atom_rules, parents })
+        Ok(Engine {
+            taxonomy,
+            matcher,
+            context,
+            rules,
+            atom_rules,
+            parents,
+        })
     }
 
     pub fn taxonomy(&self) -> &Taxonomy {
@@ -173,7 +208,11 @@ impl Engine {
 
     /// Ids of the rules that fire on `text`, whatever the thresholds.
     pub fn fired_rules(&self, text: &str) -> Vec<&str> {
-        self.analyze(text).fired.iter().map(|f| self.taxonomy.rules[f.rule].def.id.as_str()).collect()
+        self.analyze(text)
+            .fired
+            .iter()
+            .map(|f| self.taxonomy.rules[f.rule].def.id.as_str())
+            .collect()
     }
 
     /// Every phrase form and regex the engine matches, as ripgrep-compatible regexes.
@@ -192,8 +231,10 @@ impl Engine {
         }
         let hits = self.matcher.find(&norm, &tokens, &sentence_of_token);
         let ctx = self.context.apply(&hits);
-        let mut candidates: Vec<u32> =
-            hits.iter().flat_map(|h| self.atom_rules[h.atom as usize].iter().copied()).collect();
+        let mut candidates: Vec<u32> = hits
+            .iter()
+            .flat_map(|h| self.atom_rules[h.atom as usize].iter().copied())
+            .collect();
         candidates.sort_unstable();
         candidates.dedup();
 
@@ -227,7 +268,10 @@ impl Engine {
                     .filter(|&k| !respect_negation || ctx[k].negated_by.is_none())
                     .map(|k| k as u32)
                     .collect();
-                let view = View { hits: &hits, usable: &usable };
+                let view = View {
+                    hits: &hits,
+                    usable: &usable,
+                };
                 match conditions::eval(&rule.cond, &view) {
                     Some(found) if !found.is_empty() => {
                         match found.iter().find_map(|&k| ctx[k as usize].hedged_by) {
@@ -238,11 +282,16 @@ impl Engine {
                     }
                     _ if respect_negation && usable.len() < to - from => {
                         let all: Vec<u32> = (from as u32..to as u32).collect();
-                        let view = View { hits: &hits, usable: &all };
+                        let view = View {
+                            hits: &hits,
+                            usable: &all,
+                        };
                         if let Some(found) = conditions::eval(&rule.cond, &view) {
-                            negated.extend(found.iter().filter_map(|&k| {
-                                ctx[k as usize].negated_by.map(|t| (k, t))
-                            }));
+                            negated.extend(
+                                found
+                                    .iter()
+                                    .filter_map(|&k| ctx[k as usize].negated_by.map(|t| (k, t))),
+                            );
                         }
                     }
                     _ => {}
@@ -255,10 +304,19 @@ impl Engine {
                     hedged_by: if unhedged { None } else { hedge },
                 });
             } else if !negated.is_empty() {
-                blocked.push(Blocked { rule: r as usize, negated });
+                blocked.push(Blocked {
+                    rule: r as usize,
+                    negated,
+                });
             }
         }
-        Analysis { original: text, norm, hits, fired, blocked }
+        Analysis {
+            original: text,
+            norm,
+            hits,
+            fired,
+            blocked,
+        }
     }
 }
 
@@ -282,7 +340,12 @@ fn compile_cond(
     if let Some(near) = &c.near {
         let a = Box::new(rec(&near.a));
         let b = Box::new(rec(&near.b));
-        return Cond::Near { a, b, within: near.within as u32, ordered: near.ordered };
+        return Cond::Near {
+            a,
+            b,
+            within: near.within as u32,
+            ordered: near.ordered,
+        };
     }
     let mut ids = Vec::new();
     if let Some(phrases) = &c.phrase {

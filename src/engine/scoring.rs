@@ -14,7 +14,32 @@ fn round(x: f64) -> f64 {
 pub(crate) fn evidence(a: &Analysis, hit: u32) -> Evidence {
     let h = &a.hits[hit as usize];
     let (start, end) = a.norm.orig_span(h.start as usize, h.end as usize);
-    Evidence { text: a.original[start..end].to_string(), start, end }
+    Evidence {
+        text: a.original[start..end].to_string(),
+        start,
+        end,
+    }
+}
+
+/// The evidence of a rule, without spans that lie inside another one ("weights"
+/// inside "model weights" when both phrases matched).
+fn evidence_list(a: &Analysis, hits: &[u32]) -> Vec<Evidence> {
+    let all: Vec<Evidence> = hits.iter().map(|&h| evidence(a, h)).collect();
+    let mut kept: Vec<Evidence> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            !all.iter().enumerate().any(|(j, o)| {
+                j != *i
+                    && o.start <= e.start
+                    && e.end <= o.end
+                    && (o.end - o.start > e.end - e.start || j < *i)
+            })
+        })
+        .map(|(_, e)| e.clone())
+        .collect();
+    kept.sort_by_key(|e| (e.start, e.end));
+    kept
 }
 
 pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions) -> Classification {
@@ -29,14 +54,18 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     for f in &a.fired {
         let def = &taxonomy.rules[f.rule].def;
         let weight = engine.rule_weight(f.rule);
-        let effective = if f.hedged_by.is_some() { weight * hedge } else { weight };
+        let effective = if f.hedged_by.is_some() {
+            weight * hedge
+        } else {
+            weight
+        };
         let reason = Reason {
             rule: def.id.clone(),
             tag: def.tag.clone(),
             because: def.because.trim().to_string(),
             weight,
             effective_weight: round(effective),
-            evidence: f.evidence.iter().map(|&h| evidence(a, h)).collect(),
+            evidence: evidence_list(a, &f.evidence),
             hedged_by: f.hedged_by.map(|h| evidence(a, h)),
         };
         let mut tag = Some(engine.rule_tag(f.rule));
@@ -73,12 +102,18 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             continue;
         }
         let children: Vec<usize> = (0..n).filter(|&c| engine.parent_of(c) == Some(t)).collect();
-        let implied_by: Vec<String> =
-            children.iter().filter(|&&c| emitted[c]).map(|&c| taxonomy.tags[c].id.clone()).collect();
+        let implied_by: Vec<String> = children
+            .iter()
+            .filter(|&&c| emitted[c])
+            .map(|&c| taxonomy.tags[c].id.clone())
+            .collect();
         let (kind, kind_note) = if children.is_empty() {
             (None, None)
         } else if implied_by.is_empty() {
-            (Some("unclear".to_string()), def.kind_note.clone().map(|s| s.trim().to_string()))
+            (
+                Some("unclear".to_string()),
+                def.kind_note.clone().map(|s| s.trim().to_string()),
+            )
         } else {
             let notes: Vec<String> = children
                 .iter()
@@ -86,10 +121,17 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
                 .filter_map(|&c| taxonomy.tags[c].kind_note.clone())
                 .map(|s| s.trim().to_string())
                 .collect();
-            (Some(implied_by.join("+")), (!notes.is_empty()).then(|| notes.join(" ")))
+            (
+                Some(implied_by.join("+")),
+                (!notes.is_empty()).then(|| notes.join(" ")),
+            )
         };
         let mut rs = std::mem::take(&mut reasons[t]);
-        rs.sort_by(|x, y| y.effective_weight.total_cmp(&x.effective_weight).then_with(|| x.rule.cmp(&y.rule)));
+        rs.sort_by(|x, y| {
+            y.effective_weight
+                .total_cmp(&x.effective_weight)
+                .then_with(|| x.rule.cmp(&y.rule))
+        });
         tags.push(TagResult {
             tag: def.id.clone(),
             name: def.name.clone(),
@@ -102,13 +144,21 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         });
     }
 
-    let fired_ids: Vec<&str> = a.fired.iter().map(|f| taxonomy.rules[f.rule].def.id.as_str()).collect();
+    let fired_ids: Vec<&str> = a
+        .fired
+        .iter()
+        .map(|f| taxonomy.rules[f.rule].def.id.as_str())
+        .collect();
     let overlaps = taxonomy
         .overlaps
         .iter()
         .filter(|o| o.tags.iter().all(|t| tags.iter().any(|r| &r.tag == t)))
         .filter(|o| o.rules.is_empty() || o.rules.iter().any(|r| fired_ids.contains(&r.as_str())))
-        .map(|o| OverlapResult { id: o.id.clone(), tags: o.tags.clone(), note: o.note.trim().to_string() })
+        .map(|o| OverlapResult {
+            id: o.id.clone(),
+            tags: o.tags.clone(),
+            note: o.note.trim().to_string(),
+        })
         .collect();
 
     let negated = if options.explain {
@@ -123,7 +173,10 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
                     negated: b
                         .negated
                         .iter()
-                        .map(|&(hit, trigger)| NegatedEvidence { evidence: evidence(a, hit), trigger: evidence(a, trigger) })
+                        .map(|&(hit, trigger)| NegatedEvidence {
+                            evidence: evidence(a, hit),
+                            trigger: evidence(a, trigger),
+                        })
                         .collect(),
                 }
             })
@@ -136,5 +189,10 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         .filter(|&t| confidence[t] > 0.0)
         .map(|t| (taxonomy.tags[t].id.clone(), confidence[t]))
         .collect();
-    Classification { tags, overlaps, negated, scores }
+    Classification {
+        tags,
+        overlaps,
+        negated,
+        scores,
+    }
 }

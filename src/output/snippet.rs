@@ -14,8 +14,21 @@ pub enum Piece<'a> {
 /// The quote around `spans` (byte ranges of `text`), as pieces, plus whether
 /// it was cut at the front and at the back.
 pub fn quote<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Piece<'a>>, bool, bool) {
-    let mut spans: Vec<(usize, usize)> = spans.iter().copied().filter(|(s, e)| s < e && *e <= text.len()).collect();
+    let mut spans: Vec<(usize, usize)> = spans
+        .iter()
+        .copied()
+        .filter(|(s, e)| s < e && *e <= text.len())
+        .collect();
     spans.sort_unstable();
+    // Overlapping matches ("the model", "model weights") are shown as one.
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let spans = merged;
     if spans.is_empty() {
         return (Vec::new(), false, false);
     }
@@ -48,12 +61,18 @@ fn sentence_start(text: &str, from: usize) -> usize {
     let cut = window
         .char_indices()
         .rev()
-        .find(|&(i, c)| matches!(c, '.' | '!' | '?' | '\n') && window[i + c.len_utf8()..].starts_with(char::is_whitespace))
+        .find(|&(i, c)| {
+            matches!(c, '.' | '!' | '?' | '\n')
+                && window[i + c.len_utf8()..].starts_with(char::is_whitespace)
+        })
         .map(|(i, c)| floor + i + c.len_utf8());
     let s = match cut {
         Some(s) => s,
         // No sentence start in reach: begin at a word.
-        None if floor > 0 => text[floor..from].find(' ').map(|i| floor + i).unwrap_or(floor),
+        None if floor > 0 => text[floor..from]
+            .find(' ')
+            .map(|i| floor + i)
+            .unwrap_or(floor),
         None => 0,
     };
     s + text[s..from].len() - text[s..from].trim_start().len()
@@ -66,12 +85,16 @@ fn sentence_end(text: &str, from: usize) -> usize {
         .char_indices()
         .find(|&(i, c)| {
             matches!(c, '.' | '!' | '?' | '\n')
-                && (window[i + c.len_utf8()..].is_empty() || window[i + c.len_utf8()..].starts_with(char::is_whitespace))
+                && (window[i + c.len_utf8()..].is_empty()
+                    || window[i + c.len_utf8()..].starts_with(char::is_whitespace))
         })
         .map(|(i, c)| from + i + c.len_utf8());
     let e = match cut {
         Some(e) => e,
-        None if ceil < text.len() => text[from..ceil].rfind(' ').map(|i| from + i).unwrap_or(ceil),
+        None if ceil < text.len() => text[from..ceil]
+            .rfind(' ')
+            .map(|i| from + i)
+            .unwrap_or(ceil),
         None => text.len(),
     };
     from + text[from..e].trim_end().len()
@@ -102,7 +125,11 @@ mod tests {
         let (pieces, cut_front, cut_back) = quote(text, &[(at, at + 6)]);
         assert_eq!(
             pieces,
-            vec![Piece::Plain("The model was "), Piece::Match("hacked"), Piece::Plain(" by a group.")]
+            vec![
+                Piece::Plain("The model was "),
+                Piece::Match("hacked"),
+                Piece::Plain(" by a group.")
+            ]
         );
         assert!(cut_front && cut_back);
     }

@@ -14,37 +14,59 @@ pub struct Source {
 }
 
 pub fn read_path(path: &Path) -> Result<Vec<Source>> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_file() {
         let text = std::fs::read_to_string(path).map_err(io)?;
-        return Ok(vec![Source { name: path.display().to_string(), text }]);
+        return Ok(vec![Source {
+            name: path.display().to_string(),
+            text,
+        }]);
     }
     let mut files = Vec::new();
     collect_yaml(path, &mut files)?;
     files.sort();
     if files.is_empty() {
         return Err(Error::Taxonomy(vec![TaxonomyError {
-            location: Location { file: path.display().to_string(), line: None, column: None },
+            location: Location {
+                file: path.display().to_string(),
+                line: None,
+                column: None,
+            },
             message: "no .yaml or .yml files in this directory".into(),
         }]));
     }
     files
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|source| Error::Io { path: p.clone(), source })?;
-            Ok(Source { name: p.display().to_string(), text })
+            let text = std::fs::read_to_string(&p).map_err(|source| Error::Io {
+                path: p.clone(),
+                source,
+            })?;
+            Ok(Source {
+                name: p.display().to_string(),
+                text,
+            })
         })
         .collect()
 }
 
 fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
-    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {
             collect_yaml(&path, out)?;
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
             out.push(path);
         }
     }
@@ -87,7 +109,11 @@ pub fn merge(sources: &[Source]) -> Result<Taxonomy> {
         };
         if let Some(settings) = file.settings {
             if let Some(first) = &settings_from {
-                errors.push(at(source, "settings:", format!("settings are already given in {first}")));
+                errors.push(at(
+                    source,
+                    "settings:",
+                    format!("settings are already given in {first}"),
+                ));
             }
             settings_from = Some(source.name.clone());
             taxonomy.settings = settings;
@@ -102,18 +128,27 @@ pub fn merge(sources: &[Source]) -> Result<Taxonomy> {
             if let Some(previous) = taxonomy.lexicons.get(&name) {
                 errors.push(TaxonomyError {
                     location,
-                    message: format!("lexicon `{name}` is already defined at {}", previous.location),
+                    message: format!(
+                        "lexicon `{name}` is already defined at {}",
+                        previous.location
+                    ),
                 });
                 continue;
             }
-            taxonomy.lexicons.insert(name, Lexicon { phrases, location });
+            taxonomy
+                .lexicons
+                .insert(name, Lexicon { phrases, location });
         }
         for def in file.rules {
             let location = locate(source, &format!("id: {}", def.id));
             taxonomy.rules.push(Rule { def, location });
         }
     }
-    if errors.is_empty() { Ok(taxonomy) } else { Err(Error::Taxonomy(errors)) }
+    if errors.is_empty() {
+        Ok(taxonomy)
+    } else {
+        Err(Error::Taxonomy(errors))
+    }
 }
 
 fn merge_context(into: &mut ContextDef, from: ContextDef) {
@@ -131,7 +166,9 @@ fn merge_context(into: &mut ContextDef, from: ContextDef) {
 /// serde_yaml appends " at line L column C" to its messages; we print the
 /// location in front, the way compilers do, so drop the duplicate.
 fn strip_location(msg: &str) -> String {
-    let Some(i) = msg.find(" at line ") else { return msg.to_string() };
+    let Some(i) = msg.find(" at line ") else {
+        return msg.to_string();
+    };
     // Skip "line L column C" and keep whatever follows it (", while parsing …").
     let rest = &msg[i + " at line ".len()..];
     let after_numbers = rest
@@ -151,12 +188,21 @@ pub fn locate(source: &Source, needle: &str) -> Location {
 }
 
 pub fn locate_in(file: &str, text: &str, needle: &str, from_line: usize) -> Location {
-    let found = text.lines().enumerate().skip(from_line.saturating_sub(1)).find_map(|(i, line)| {
-        line.find(needle).map(|col| (i + 1, col + 1))
-    });
-    Location { file: file.to_string(), line: found.map(|f| f.0), column: found.map(|f| f.1) }
+    let found = text
+        .lines()
+        .enumerate()
+        .skip(from_line.saturating_sub(1))
+        .find_map(|(i, line)| line.find(needle).map(|col| (i + 1, col + 1)));
+    Location {
+        file: file.to_string(),
+        line: found.map(|f| f.0),
+        column: found.map(|f| f.1),
+    }
 }
 
 fn at(source: &Source, needle: &str, message: String) -> TaxonomyError {
-    TaxonomyError { location: locate(source, needle), message }
+    TaxonomyError {
+        location: locate(source, needle),
+        message,
+    }
 }

@@ -64,7 +64,9 @@ impl Taxonomy {
     }
 
     pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a TagDef> + 'a {
-        self.tags.iter().filter(move |t| t.parent.as_deref() == Some(id))
+        self.tags
+            .iter()
+            .filter(move |t| t.parent.as_deref() == Some(id))
     }
 
     /// The names of the embedded files, for checks that none was forgotten.

@@ -38,7 +38,9 @@ fn default_threshold() -> f64 {
 
 impl Default for SettingsDef {
     fn default() -> Self {
-        SettingsDef { threshold: default_threshold() }
+        SettingsDef {
+            threshold: default_threshold(),
+        }
     }
 }
 

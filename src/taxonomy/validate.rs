@@ -2,48 +2,68 @@
 //! known, numbers in range, every condition well formed. All problems are
 //! reported together, each at its file and line.
 
+use super::Taxonomy;
 use super::load::{Source, locate_in};
 use super::schema::CondDef;
-use super::Taxonomy;
 use crate::error::{Error, Location, Result, TaxonomyError};
 use std::collections::{HashMap, HashSet};
 
 pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
     let mut errors = Vec::new();
-    let mut err = |location: Location, message: String| errors.push(TaxonomyError { location, message });
+    let mut err =
+        |location: Location, message: String| errors.push(TaxonomyError { location, message });
     let find = |needle: &str| -> Location {
         sources
             .iter()
             .map(|s| locate_in(&s.name, &s.text, needle, 0))
             .find(|l| l.line.is_some())
-            .unwrap_or_else(|| Location { file: t.origin.clone(), line: None, column: None })
+            .unwrap_or_else(|| Location {
+                file: t.origin.clone(),
+                line: None,
+                column: None,
+            })
     };
 
     if t.tags.is_empty() {
-        err(find(""), "the taxonomy defines no tags (a `tags:` list is needed)".into());
+        err(
+            find(""),
+            "the taxonomy defines no tags (a `tags:` list is needed)".into(),
+        );
     }
     let mut tag_ids = HashSet::new();
     for tag in &t.tags {
         let loc = find(&format!("id: {}", tag.id));
         if !is_kebab(&tag.id) {
-            err(loc.clone(), format!("tag id `{}` must be kebab-case (a-z, 0-9 and -)", tag.id));
+            err(
+                loc.clone(),
+                format!("tag id `{}` must be kebab-case (a-z, 0-9 and -)", tag.id),
+            );
         }
         if !tag_ids.insert(tag.id.as_str()) {
             err(loc.clone(), format!("duplicate tag id `{}`", tag.id));
         }
         if let Some(th) = tag.threshold {
             if !(th > 0.0 && th <= 1.0) {
-                err(loc.clone(), format!("threshold of tag `{}` must be in (0, 1], not {th}", tag.id));
+                err(
+                    loc.clone(),
+                    format!("threshold of tag `{}` must be in (0, 1], not {th}", tag.id),
+                );
             }
         }
     }
-    let parents: HashMap<&str, Option<&str>> =
-        t.tags.iter().map(|tag| (tag.id.as_str(), tag.parent.as_deref())).collect();
+    let parents: HashMap<&str, Option<&str>> = t
+        .tags
+        .iter()
+        .map(|tag| (tag.id.as_str(), tag.parent.as_deref()))
+        .collect();
     for tag in &t.tags {
         if let Some(parent) = &tag.parent {
             let loc = find(&format!("id: {}", tag.id));
             if !tag_ids.contains(parent.as_str()) {
-                err(loc, format!("tag `{}` has unknown parent `{parent}`", tag.id));
+                err(
+                    loc,
+                    format!("tag `{}` has unknown parent `{parent}`", tag.id),
+                );
             } else {
                 // Walk up; a chain longer than the number of tags is a cycle.
                 let mut cur = Some(parent.as_str());
@@ -60,16 +80,32 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
         }
     }
     if !(t.settings.threshold > 0.0 && t.settings.threshold <= 1.0) {
-        err(find("threshold:"), format!("settings.threshold must be in (0, 1], not {}", t.settings.threshold));
+        err(
+            find("threshold:"),
+            format!(
+                "settings.threshold must be in (0, 1], not {}",
+                t.settings.threshold
+            ),
+        );
     }
     if let Some(h) = t.context.hedge_factor {
         if !(0.0..=1.0).contains(&h) {
-            err(find("hedge_factor:"), format!("context.hedge_factor must be in [0, 1], not {h}"));
+            err(
+                find("hedge_factor:"),
+                format!("context.hedge_factor must be in [0, 1], not {h}"),
+            );
         }
     }
     for (name, lex) in &t.lexicons {
-        if lex.phrases.iter().any(|p| p.trim().trim_end_matches('*').trim().is_empty()) {
-            err(lex.location.clone(), format!("lexicon `{name}` has an empty phrase"));
+        if lex
+            .phrases
+            .iter()
+            .any(|p| p.trim().trim_end_matches('*').trim().is_empty())
+        {
+            err(
+                lex.location.clone(),
+                format!("lexicon `{name}` has an empty phrase"),
+            );
         }
     }
 
@@ -78,21 +114,38 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
         let loc = &rule.location;
         let def = &rule.def;
         if let Some(first) = rule_ids.insert(def.id.as_str(), loc) {
-            err(loc.clone(), format!("duplicate rule id `{}` (first defined at {first})", def.id));
+            err(
+                loc.clone(),
+                format!("duplicate rule id `{}` (first defined at {first})", def.id),
+            );
         }
         if !tag_ids.contains(def.tag.as_str()) {
-            err(loc.clone(), format!("rule `{}` supports unknown tag `{}`", def.id, def.tag));
+            err(
+                loc.clone(),
+                format!("rule `{}` supports unknown tag `{}`", def.id, def.tag),
+            );
         }
         if !(def.weight > 0.0 && def.weight <= 1.0) {
-            err(loc.clone(), format!("rule `{}`: weight must be in (0, 1], not {}", def.id, def.weight));
+            err(
+                loc.clone(),
+                format!(
+                    "rule `{}`: weight must be in (0, 1], not {}",
+                    def.id, def.weight
+                ),
+            );
         }
         if def.because.trim().is_empty() {
-            err(loc.clone(), format!("rule `{}`: `because` must say what a match means", def.id));
+            err(
+                loc.clone(),
+                format!("rule `{}`: `because` must say what a match means", def.id),
+            );
         }
         let mut problems = Vec::new();
         check_cond(&def.when, t, &mut problems);
         if !has_positive(&def.when) {
-            problems.push("the condition must contain a phrase, lexicon or regex outside `none`".to_string());
+            problems.push(
+                "the condition must contain a phrase, lexicon or regex outside `none`".to_string(),
+            );
         }
         for p in problems {
             err(loc.clone(), format!("rule `{}`: {p}", def.id));
@@ -102,21 +155,33 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
         let loc = find(&format!("id: {}", o.id));
         for tag in &o.tags {
             if !tag_ids.contains(tag.as_str()) {
-                err(loc.clone(), format!("overlap `{}` names unknown tag `{tag}`", o.id));
+                err(
+                    loc.clone(),
+                    format!("overlap `{}` names unknown tag `{tag}`", o.id),
+                );
             }
         }
         for r in &o.rules {
             if !rule_ids.contains_key(r.as_str()) {
-                err(loc.clone(), format!("overlap `{}` names unknown rule `{r}`", o.id));
+                err(
+                    loc.clone(),
+                    format!("overlap `{}` names unknown rule `{r}`", o.id),
+                );
             }
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Taxonomy(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Taxonomy(errors))
+    }
 }
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
 }
@@ -156,7 +221,10 @@ fn check_cond(c: &CondDef, t: &Taxonomy, problems: &mut Vec<String>) {
         ));
     }
     if let Some(p) = &c.phrase {
-        if p.items().iter().any(|s| s.trim().trim_end_matches('*').trim().is_empty()) {
+        if p.items()
+            .iter()
+            .any(|s| s.trim().trim_end_matches('*').trim().is_empty())
+        {
             problems.push("empty phrase".into());
         }
     }
@@ -194,4 +262,3 @@ pub fn has_positive(c: &CondDef) -> bool {
         || c.any.as_ref().is_some_and(|v| v.iter().any(has_positive))
         || c.all.as_ref().is_some_and(|v| v.iter().any(has_positive))
 }
-

@@ -122,11 +122,12 @@ pub fn word_forms(word: &str) -> Vec<String> {
         // analysis -> analyses, diagnosis -> diagnoses
         push(&mut out, format!("{}ses", &word[..n - 3]));
     } else {
-        let plural = if matches!(last, b's' | b'x' | b'z') || word.ends_with("ch") || word.ends_with("sh") {
-            "es"
-        } else {
-            "s"
-        };
+        let plural =
+            if matches!(last, b's' | b'x' | b'z') || word.ends_with("ch") || word.ends_with("sh") {
+                "es"
+            } else {
+                "s"
+            };
         push(&mut out, format!("{word}{plural}"));
         for suffix in ["ed", "ing", "er", "ers", "ion", "ions"] {
             push(&mut out, format!("{word}{suffix}"));

@@ -38,7 +38,9 @@ impl NormText {
             }
             let before = text.len();
             match c {
-                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '`' | '\u{00B4}' => text.push('\''),
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '`' | '\u{00B4}' => {
+                    text.push('\'')
+                }
                 '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => text.push('"'),
                 '\u{2026}' => text.push_str("..."),
                 c if c.is_ascii() => text.push(c.to_ascii_lowercase()),

@@ -24,8 +24,9 @@ pub struct Sentence {
 
 /// Abbreviations whose full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "st", "jr",
-    "sr", "no", "approx", "dept", "gov", "sen", "rep", "u.s", "u.k", "e.u", "u.n", "fig", "al",
+    "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "st",
+    "jr", "sr", "no", "approx", "dept", "gov", "sen", "rep", "u.s", "u.k", "e.u", "u.n", "fig",
+    "al",
 ];
 
 pub fn is_word_byte(b: u8) -> bool {
@@ -46,11 +47,17 @@ pub fn segment(norm: &NormText, original: &str) -> (Vec<Token>, Vec<Sentence>) {
             let start = i;
             while i < text.len()
                 && (is_word_byte(text[i])
-                    || (text[i] == b'\'' && i + 1 < text.len() && is_word_byte(text[i + 1]) && i > start))
+                    || (text[i] == b'\''
+                        && i + 1 < text.len()
+                        && is_word_byte(text[i + 1])
+                        && i > start))
             {
                 i += 1;
             }
-            tokens.push(Token { start: start as u32, end: i as u32 });
+            tokens.push(Token {
+                start: start as u32,
+                end: i as u32,
+            });
             continue;
         }
         let ends_sentence = match b {
@@ -61,19 +68,39 @@ pub fn segment(norm: &NormText, original: &str) -> (Vec<Token>, Vec<Sentence>) {
         i += 1;
         if ends_sentence {
             // Swallow closing quotes and brackets that belong to this sentence.
-            while i < text.len() && matches!(text[i], b'"' | b'\'' | b')' | b']' | b'.' | b'!' | b'?') {
+            while i < text.len()
+                && matches!(text[i], b'"' | b'\'' | b')' | b']' | b'.' | b'!' | b'?')
+            {
                 i += 1;
             }
-            push_sentence(&mut sentences, sentence_start, i, sentence_first_token, tokens.len());
+            push_sentence(
+                &mut sentences,
+                sentence_start,
+                i,
+                sentence_first_token,
+                tokens.len(),
+            );
             sentence_start = i;
             sentence_first_token = tokens.len();
         }
     }
-    push_sentence(&mut sentences, sentence_start, text.len(), sentence_first_token, tokens.len());
+    push_sentence(
+        &mut sentences,
+        sentence_start,
+        text.len(),
+        sentence_first_token,
+        tokens.len(),
+    );
     (tokens, sentences)
 }
 
-fn push_sentence(out: &mut Vec<Sentence>, start: usize, end: usize, first: usize, end_token: usize) {
+fn push_sentence(
+    out: &mut Vec<Sentence>,
+    start: usize,
+    end: usize,
+    first: usize,
+    end_token: usize,
+) {
     if end_token > first {
         out.push(Sentence {
             start: start as u32,
@@ -109,19 +136,28 @@ fn is_sentence_end(norm: &NormText, original: &str, tokens: &[Token], dot: usize
             if word.len() == 1 && word.as_bytes()[0].is_ascii_alphabetic() {
                 return false;
             }
-            if ABBREVIATIONS.contains(&word) || joined.as_deref().is_some_and(|j| ABBREVIATIONS.contains(&j)) {
+            if ABBREVIATIONS.contains(&word)
+                || joined
+                    .as_deref()
+                    .is_some_and(|j| ABBREVIATIONS.contains(&j))
+            {
                 return false;
             }
         }
     }
     // Look at the next visible character in the original: lower case means the
     // sentence goes on ("approx. two hundred").
-    let next = text[dot + 1..].iter().position(|&c| c != b' ' && c != b'"' && c != b'\'');
+    let next = text[dot + 1..]
+        .iter()
+        .position(|&c| c != b' ' && c != b'"' && c != b'\'');
     match next {
         None => true,
         Some(k) => {
             let at = norm.orig(dot + 1 + k);
-            !original[at..].chars().next().is_some_and(char::is_lowercase)
+            !original[at..]
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
         }
     }
 }
@@ -148,13 +184,20 @@ mod tests {
     fn splits_on_full_stops_but_not_abbreviations() {
         assert_eq!(
             sentences("The U.S. Army used it. It failed! Dr. Smith said so, e.g. twice."),
-            vec!["the u.s. army used it.", "it failed!", "dr. smith said so, e.g. twice."]
+            vec![
+                "the u.s. army used it.",
+                "it failed!",
+                "dr. smith said so, e.g. twice."
+            ]
         );
     }
 
     #[test]
     fn decimals_and_lowercase_continuations_stay_together() {
-        assert_eq!(sentences("Version 3.5 was used. approx. ten"), vec!["version 3.5 was used. approx. ten"]);
+        assert_eq!(
+            sentences("Version 3.5 was used. approx. ten"),
+            vec!["version 3.5 was used. approx. ten"]
+        );
     }
 
     #[test]
@@ -162,7 +205,10 @@ mod tests {
         let s = "The model's output didn't help";
         let n = NormText::new(s);
         let (toks, _) = segment(&n, s);
-        let words: Vec<_> = toks.iter().map(|t| &n.text[t.start as usize..t.end as usize]).collect();
+        let words: Vec<_> = toks
+            .iter()
+            .map(|t| &n.text[t.start as usize..t.end as usize])
+            .collect();
         assert_eq!(words, vec!["the", "model's", "output", "didn't", "help"]);
     }
 }
