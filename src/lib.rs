@@ -9,6 +9,7 @@
 pub mod classification;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod taxonomy;
 pub mod text;
 
