@@ -1,7 +1,7 @@
 //! `aitag eval` for people (a terminal report) and for README files (the
 //! per-tag table in Markdown). The JSON form is the report's serde output.
 
-use crate::eval::report::{Average, Confusion, EvalReport, Scores, TagCount};
+use crate::eval::report::{Confusion, EvalReport, Scores, TagCount};
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -17,32 +17,21 @@ fn counts(tags: &[TagCount]) -> String {
         .join(", ")
 }
 
-fn average_label(kind: &str, a: &Average, what: &str) -> String {
-    let n = a.tags.len();
-    format!("{kind}, {n} {}{what}", if n == 1 { "tag" } else { "tags" })
-}
-
 /// The labelled average rows shared by the terminal and Markdown tables. The
-/// headline row is left out when it is the same set as another row.
+/// `--tags` rows are left out when they are the same set as another row.
 fn average_rows(r: &EvalReport) -> Vec<(String, Scores)> {
     let av = &r.averages;
+    let all = format!("all {}", plural(av.all.tags.len(), "tag"));
+    let supported = format!("{} with support", plural(av.with_support.tags.len(), "tag"));
     let mut rows = vec![
-        (average_label("micro", &av.all, ", all"), av.all.micro),
-        (average_label("macro", &av.all, ", all"), av.all.macro_),
-        (
-            average_label("macro", &av.with_support, " with support"),
-            av.with_support.macro_,
-        ),
+        (format!("micro ({all})"), av.all.micro),
+        (format!("macro ({all})"), av.all.macro_),
+        (format!("macro ({supported})"), av.with_support.macro_),
     ];
     if av.headline.tags != av.all.tags && av.headline.tags != av.with_support.tags {
-        rows.push((
-            average_label("micro", &av.headline, ", --tags"),
-            av.headline.micro,
-        ));
-        rows.push((
-            average_label("macro", &av.headline, ", --tags"),
-            av.headline.macro_,
-        ));
+        let headline = format!("--tags, {}", plural(av.headline.tags.len(), "tag"));
+        rows.push((format!("micro ({headline})"), av.headline.micro));
+        rows.push((format!("macro ({headline})"), av.headline.macro_));
     }
     rows
 }
@@ -431,7 +420,7 @@ mod tests {
                 .any(|l| l.starts_with("governance") && l.ends_with("-   0.000   0.000")),
             "{s}"
         );
-        assert!(s.contains("macro, 3 tags, --tags"), "{s}");
+        assert!(s.contains("macro (--tags, 3 tags)"), "{s}");
         assert!(s.contains("exact match: 0.500 (1 of 2 records)"), "{s}");
         assert!(
             s.contains("missed   1    predicted alignment 1, outer-alignment 1"),
@@ -473,7 +462,7 @@ mod tests {
             "| competence | 1 | 1 | 1 | 0 | 0 | 1.000 | 1.000 | 1.000 |"
         );
         assert!(
-            rows[8].starts_with("| *macro, 2 tags with support* |"),
+            rows[8].starts_with("| *macro (2 tags with support)* |"),
             "{s}"
         );
         assert!(s.contains("Exact match: 0.500 (1 of 2 records)."), "{s}");
