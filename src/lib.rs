@@ -17,4 +17,5 @@ pub use engine::{ClassifyOptions, Engine};
 pub use error::{Error, Result};
 pub use taxonomy::Taxonomy;
 pub mod examples_check;
+pub mod input;
 pub mod output;
