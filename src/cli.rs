@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive). Kept apart from main.rs so that the
 //! definitions can also generate completions and the man page.
 
+use aitag::input::{Format, InputOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -91,6 +92,62 @@ pub struct TestArgs {
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
     pub output: ClassifyFormat,
+}
+
+/// Input format names as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// One incident per line (blank lines skipped)
+    Lines,
+    /// Incidents separated by blank lines
+    Paragraphs,
+    /// One JSON object per line
+    Jsonl,
+    /// Comma-separated values with a header row
+    Csv,
+    /// Tab-separated values with a header row
+    Tsv,
+}
+
+impl From<InputFormat> for Format {
+    fn from(f: InputFormat) -> Format {
+        match f {
+            InputFormat::Lines => Format::Lines,
+            InputFormat::Paragraphs => Format::Paragraphs,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Tsv => Format::Tsv,
+        }
+    }
+}
+
+/// How to read record files; shared by every command that reads them
+/// (`#[command(flatten)]`), so that they all take the same options.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// Input format [default: from the extension (.jsonl, .ndjson, .csv, .tsv), else from the first lines]
+    #[arg(long = "input", short = 'i', value_enum, value_name = "FORMAT")]
+    pub input: Option<InputFormat>,
+
+    /// Field (JSONL) or column (CSV/TSV) holding the text; repeat to join several with ". "
+    /// [default: `text`, else `title` and `description`]
+    #[arg(long = "text-field", value_name = "NAME")]
+    pub text_fields: Vec<String>,
+
+    /// Field or column holding the record id [default: `id`; a record without one is named FILE:LINE]
+    #[arg(long, value_name = "NAME")]
+    pub id_field: Option<String>,
+}
+
+impl InputArgs {
+    pub fn options(&self) -> InputOptions {
+        InputOptions {
+            format: self.input.map(Format::from),
+            text_fields: self.text_fields.clone(),
+            id_field: self.id_field.clone(),
+        }
+    }
 }
 
 pub fn parse_confidence(s: &str) -> Result<f64, String> {

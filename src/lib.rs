@@ -18,4 +18,5 @@ pub use engine::{ClassifyOptions, Engine};
 pub use error::{Error, Result};
 pub use taxonomy::Taxonomy;
 pub mod examples_check;
+pub mod input;
 pub mod output;
