@@ -49,6 +49,9 @@ pub enum Command {
     Taxonomy(TaxonomyArgs),
     /// Run every rule's examples (and each tag's examples) and list failures
     Test(TestArgs),
+    /// Measure the rules against gold labels: per-tag precision, recall and F1, averages,
+    /// confusions, the worst records and per-rule precision
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +95,47 @@ pub struct TestArgs {
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
     pub output: ClassifyFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// A report for reading at a terminal
+    Human,
+    /// The whole report as one JSON document (schema in docs/eval.md)
+    Json,
+    /// The per-tag table and averages as a Markdown table, for README files
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold labels: one JSON object per line, {"id": <int or string>, "tags": [...]}
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+
+    /// Files holding the records to classify (`-` for stdin); only records whose id is in
+    /// the gold file are classified
+    #[arg(value_name = "DATA", required = true)]
+    pub data: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = EvalFormat::Human)]
+    pub output: EvalFormat,
+
+    /// Tags of the headline macro average, comma-separated [default: every taxonomy tag]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub tags: Vec<String>,
+
+    /// Emit tags whose confidence is at least this (overrides the taxonomy's thresholds)
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    pub min_confidence: Option<f64>,
+
+    /// How many of the worst records to list
+    #[arg(long, value_name = "N", default_value_t = aitag::eval::DEFAULT_WORST)]
+    pub worst: usize,
 }
 
 /// Input format names as the command line spells them.
