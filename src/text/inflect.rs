@@ -129,8 +129,13 @@ pub fn word_forms(word: &str) -> Vec<String> {
                 "s"
             };
         push(&mut out, format!("{word}{plural}"));
-        for suffix in ["ed", "ing", "er", "ers", "ion", "ions"] {
+        for suffix in ["ed", "ing", "er", "ers"] {
             push(&mut out, format!("{word}{suffix}"));
+        }
+        // detect -> detection, predict -> prediction; other endings rarely take -ion.
+        if last == b't' {
+            push(&mut out, format!("{word}ion"));
+            push(&mut out, format!("{word}ions"));
         }
         // stop -> stopped: consonant-vowel-consonant endings double the last letter.
         let third_last = bytes[n - 3];
