@@ -178,6 +178,8 @@ impl<'a> Evaluation<'a> {
             });
             return;
         }
+        // `fired_rules` analyses the text a second time: the engine has no public
+        // call that returns both, and gold sets are small enough not to mind.
         let c = self.engine.classify_with(text, &self.options);
         self.slots[pos] = Some(Prediction {
             id: id.to_string(),
