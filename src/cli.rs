@@ -118,9 +118,6 @@ pub struct EvalArgs {
     #[arg(value_name = "DATA", required = true)]
     pub data: Vec<String>,
 
-    #[command(flatten)]
-    pub input: InputArgs,
-
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = EvalFormat::Human)]
     pub output: EvalFormat,
@@ -136,6 +133,10 @@ pub struct EvalArgs {
     /// How many of the worst records to list
     #[arg(long, value_name = "N", default_value_t = aitag::eval::DEFAULT_WORST)]
     pub worst: usize,
+
+    // Last: its help heading ("Input") would otherwise also cover the options after it.
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Input format names as the command line spells them.
