@@ -84,6 +84,8 @@ pub struct MatcherBuilder {
     word_list: Vec<WordPattern>,
     separators: Vec<String>,
     nodes: Vec<Node>,
+    /// Trie edges while building; the root alone has thousands of children.
+    edges: FxHashMap<(NodeId, u32, WordId), NodeId>,
     regexes: Vec<(AtomId, String)>,
 }
 
@@ -94,6 +96,7 @@ impl MatcherBuilder {
             word_list: Vec::new(),
             separators: vec![" ".to_string()],
             nodes: vec![Node::default()],
+            edges: FxHashMap::default(),
             regexes: Vec::new(),
         }
     }
@@ -144,16 +147,13 @@ impl MatcherBuilder {
     }
 
     fn child(&mut self, node: NodeId, key: (u32, WordId)) -> NodeId {
-        if let Some(&(_, c)) = self.nodes[node as usize]
-            .children
-            .iter()
-            .find(|(k, _)| *k == key)
-        {
+        if let Some(&c) = self.edges.get(&(node, key.0, key.1)) {
             return c;
         }
         let c = self.nodes.len() as NodeId;
         self.nodes.push(Node::default());
         self.nodes[node as usize].children.push((key, c));
+        self.edges.insert((node, key.0, key.1), c);
         c
     }
 

@@ -154,9 +154,16 @@ pub fn word_forms(word: &str) -> Vec<String> {
     out
 }
 
+/// Forms are few (under twenty), so a quadratic pass beats hashing them.
 fn dedup(v: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|s| seen.insert(s.clone()));
+    let mut i = 0;
+    while i < v.len() {
+        if v[..i].contains(&v[i]) {
+            v.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 #[cfg(test)]
