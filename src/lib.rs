@@ -9,6 +9,7 @@
 pub mod classification;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod taxonomy;
 pub mod text;
 
@@ -17,4 +18,5 @@ pub use engine::{ClassifyOptions, Engine};
 pub use error::{Error, Result};
 pub use taxonomy::Taxonomy;
 pub mod examples_check;
+pub mod input;
 pub mod output;

@@ -2,5 +2,6 @@
 //! Colour is applied with `colored`, whose global switch the binary sets once
 //! from `--color` and the terminal.
 
+pub mod eval_report;
 pub mod human;
 pub mod snippet;
