@@ -2,5 +2,8 @@
 //! Colour is applied with `colored`, whose global switch the binary sets once
 //! from `--color` and the terminal.
 
+pub mod batch;
 pub mod human;
+pub mod record;
 pub mod snippet;
+pub mod summary;
