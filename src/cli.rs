@@ -69,6 +69,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page in roff (e.g. `aitag man | man -l -`)
     Man(ManArgs),
+    /// Measure the rules against gold labels: per-tag precision, recall and F1, averages,
+    /// confusions, the worst records and per-rule precision
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,9 +150,6 @@ pub struct BatchArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
 
-    #[command(flatten)]
-    pub input: InputArgs,
-
     /// Output format [default: human on a terminal, else jsonl]
     #[arg(long, short = 'o', value_enum, value_name = "FORMAT")]
     pub output: Option<BatchOutput>,
@@ -173,6 +173,10 @@ pub struct BatchArgs {
     /// Worker threads [default: all cores]
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+
+    // Last: its help heading ("Input") would otherwise also cover the options after it.
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +191,48 @@ pub struct ManArgs {
     /// A subcommand whose page to print instead of the main one (e.g. `batch`)
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// A report for reading at a terminal
+    Human,
+    /// The whole report as one JSON document (schema in docs/eval.md)
+    Json,
+    /// The per-tag table and averages as a Markdown table, for README files
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold labels: one JSON object per line, {"id": <int or string>, "tags": [...]}
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+
+    /// Files holding the records to classify (`-` for stdin); only records whose id is in
+    /// the gold file are classified
+    #[arg(value_name = "DATA", required = true)]
+    pub data: Vec<String>,
+
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = EvalFormat::Human)]
+    pub output: EvalFormat,
+
+    /// Tags of the headline macro average, comma-separated [default: every taxonomy tag]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub tags: Vec<String>,
+
+    /// Emit tags whose confidence is at least this (overrides the taxonomy's thresholds)
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    pub min_confidence: Option<f64>,
+
+    /// How many of the worst records to list
+    #[arg(long, value_name = "N", default_value_t = aitag::eval::DEFAULT_WORST)]
+    pub worst: usize,
+
+    // Last: its help heading ("Input") would otherwise also cover the options after it.
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Input format names as the command line spells them.

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod classification;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod taxonomy;
 pub mod text;
 

@@ -1,16 +1,20 @@
 //! Finds every phrase and regex of the taxonomy in a text in one pass.
 //!
-//! All phrase forms of all lexicons, rules and context triggers go into one
-//! Aho-Corasick automaton. A match only counts when it starts and ends on word
-//! boundaries (a phrase written `optimi*` may end inside a word). Regexes sit
-//! behind a `RegexSet`, so a text that matches none of them costs one scan.
+//! Phrases are matched over words, not bytes. Every word form of every phrase
+//! word goes into one vocabulary (form -> the phrase words it can stand for),
+//! and the phrases themselves form a trie over phrase words. A text is then
+//! scanned once: each token costs one hash lookup, and only tokens that are in
+//! the vocabulary walk the trie. Compared with compiling every surface form of
+//! every phrase into a byte automaton, this keeps start-up cheap (the number of
+//! surface forms of a multi-word phrase is the product of its words' forms)
+//! and gives word boundaries for free. Regexes sit behind a `RegexSet`, so a
+//! text that matches none of them costs one scan.
 
-use crate::error::TaxonomyError;
+use crate::error::{Location, TaxonomyError};
 use crate::text::inflect::word_forms;
-use crate::text::segment::is_word_byte;
 use crate::text::{NormText, Token, fold_phrase, token_at};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexSet};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 pub type AtomId = u32;
@@ -27,7 +31,7 @@ pub struct Hit {
     pub sentence: u32,
 }
 
-/// What a phrase or regex of the taxonomy is, keyed by its folded form.
+/// The phrases and regexes of the taxonomy, keyed by their folded form.
 #[derive(Debug, Default, Clone)]
 pub struct AtomTable {
     pub labels: Vec<String>,
@@ -35,14 +39,14 @@ pub struct AtomTable {
 }
 
 impl AtomTable {
-    pub fn intern(&mut self, key: String) -> AtomId {
+    pub fn intern(&mut self, key: String) -> (AtomId, bool) {
         if let Some(&id) = self.index.get(&key) {
-            return id;
+            return (id, false);
         }
         let id = self.labels.len() as AtomId;
         self.labels.push(key.clone());
         self.index.insert(key, id);
-        id
+        (id, true)
     }
 
     pub fn len(&self) -> usize {
@@ -50,26 +54,49 @@ impl AtomTable {
     }
 }
 
-/// Phrases longer than this many combined word forms only inflect their last
-/// word: `steal` in "steal model weights" matters, but expanding every word of
-/// a long phrase multiplies patterns (and start-up time) for little gain.
-const MAX_FORMS_PER_PHRASE: usize = 48;
+/// What one word of a phrase accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum WordPattern {
+    /// The word and its usual forms.
+    Forms(String),
+    /// Exactly this word.
+    Exact(String),
+    /// Any word that starts with this.
+    Prefix(String),
+}
+
+type WordId = u32;
+type NodeId = u32;
+
+/// Separator id 0 is the single space that folding leaves between words.
+const SPACE: u32 = 0;
+
+#[derive(Debug, Default, Clone)]
+struct Node {
+    /// (separator before the word, word) -> child
+    children: Vec<((u32, WordId), NodeId)>,
+    /// Phrases that end here.
+    atoms: Vec<AtomId>,
+}
 
 pub struct MatcherBuilder {
-    patterns: Vec<String>,
-    pattern_index: HashMap<String, usize>,
-    /// For each automaton pattern: the atoms it stands for, and whether the
-    /// match may end inside a word (`prefix*`).
-    owners: Vec<Vec<(AtomId, bool)>>,
+    words: FxHashMap<WordPattern, WordId>,
+    word_list: Vec<WordPattern>,
+    separators: Vec<String>,
+    nodes: Vec<Node>,
+    /// Trie edges while building; the root alone has thousands of children.
+    edges: FxHashMap<(NodeId, u32, WordId), NodeId>,
     regexes: Vec<(AtomId, String)>,
 }
 
 impl MatcherBuilder {
     pub fn new() -> Self {
         MatcherBuilder {
-            patterns: Vec::new(),
-            pattern_index: HashMap::new(),
-            owners: Vec::new(),
+            words: FxHashMap::default(),
+            word_list: Vec::new(),
+            separators: vec![" ".to_string()],
+            nodes: vec![Node::default()],
+            edges: FxHashMap::default(),
             regexes: Vec::new(),
         }
     }
@@ -78,42 +105,68 @@ impl MatcherBuilder {
     /// exact (no word forms) and a trailing `*` makes its last word a prefix.
     pub fn add_phrase(&mut self, atoms: &mut AtomTable, phrase: &str) -> AtomId {
         let key = phrase_key(phrase);
-        let id = atoms.intern(key.clone());
-        let (body, open) = match key.strip_suffix('*') {
-            Some(b) => (b.trim_end().to_string(), true),
-            None => (key.clone(), false),
-        };
-        for form in phrase_forms(&body, open) {
-            self.add_pattern(form, id, open);
+        let (id, new) = atoms.intern(key.clone());
+        if !new {
+            return id;
+        }
+        let (words, seps) = split_phrase(&key);
+        let mut node: NodeId = 0;
+        for (i, w) in words.iter().enumerate() {
+            let word = self.word_id(w.clone());
+            let sep = if i == 0 {
+                SPACE
+            } else {
+                self.separator_id(&seps[i - 1])
+            };
+            node = self.child(node, (sep, word));
+        }
+        if node != 0 {
+            self.nodes[node as usize].atoms.push(id);
         }
         id
     }
 
-    fn add_pattern(&mut self, form: String, atom: AtomId, open: bool) {
-        let idx = match self.pattern_index.get(&form) {
-            Some(&i) => i,
+    fn word_id(&mut self, w: WordPattern) -> WordId {
+        if let Some(&id) = self.words.get(&w) {
+            return id;
+        }
+        let id = self.word_list.len() as WordId;
+        self.word_list.push(w.clone());
+        self.words.insert(w, id);
+        id
+    }
+
+    fn separator_id(&mut self, s: &str) -> u32 {
+        match self.separators.iter().position(|x| x == s) {
+            Some(i) => i as u32,
             None => {
-                self.patterns.push(form.clone());
-                self.owners.push(Vec::new());
-                self.pattern_index.insert(form, self.patterns.len() - 1);
-                self.patterns.len() - 1
+                self.separators.push(s.to_string());
+                (self.separators.len() - 1) as u32
             }
-        };
-        if !self.owners[idx].contains(&(atom, open)) {
-            self.owners[idx].push((atom, open));
         }
     }
 
+    fn child(&mut self, node: NodeId, key: (u32, WordId)) -> NodeId {
+        if let Some(&c) = self.edges.get(&(node, key.0, key.1)) {
+            return c;
+        }
+        let c = self.nodes.len() as NodeId;
+        self.nodes.push(Node::default());
+        self.nodes[node as usize].children.push((key, c));
+        self.edges.insert((node, key.0, key.1), c);
+        c
+    }
+
     pub fn add_regex(&mut self, atoms: &mut AtomTable, pattern: &str) -> AtomId {
-        let id = atoms.intern(format!("/{pattern}/"));
-        if !self.regexes.iter().any(|(a, _)| *a == id) {
+        let (id, new) = atoms.intern(format!("/{pattern}/"));
+        if new {
             self.regexes.push((id, pattern.to_string()));
         }
         id
     }
 
-    /// Compiles the automaton and regexes. Regex errors name the pattern; the
-    /// caller adds the rule's location.
+    /// Builds the vocabulary and compiles the regexes. Regex errors name the
+    /// atom; the caller adds the locations of the rules that use it.
     pub fn build(self) -> Result<Matcher, Vec<(AtomId, String)>> {
         let mut errors = Vec::new();
         let mut compiled = Vec::new();
@@ -130,20 +183,42 @@ impl MatcherBuilder {
             return Err(errors);
         }
         let set = RegexSet::new(compiled.iter().map(|(_, r)| format!("(?i:{})", r.as_str())))
-            .map_err(|e| vec![(0, e.to_string())])?;
-        // Standard semantics with overlapping search: a phrase that sits inside
-        // a longer one ("leak" in "data leak") must be seen too.
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&self.patterns)
-            .map_err(|e| vec![(0, e.to_string())])?;
+            .map_err(|e| vec![(AtomId::MAX, e.to_string())])?;
+
+        let mut vocabulary: FxHashMap<Box<str>, Vec<WordId>> = FxHashMap::default();
+        let mut prefixes: Vec<(Box<str>, WordId)> = Vec::new();
+        for (id, w) in self.word_list.iter().enumerate() {
+            let id = id as WordId;
+            match w {
+                WordPattern::Exact(s) => add_form(&mut vocabulary, s, id),
+                WordPattern::Forms(s) => word_forms(s)
+                    .iter()
+                    .for_each(|f| add_form(&mut vocabulary, f, id)),
+                WordPattern::Prefix(p) => prefixes.push((p.as_str().into(), id)),
+            }
+        }
+        // Sorted so that the prefixes a token can have form one contiguous run.
+        prefixes.sort();
+        let mut nodes = self.nodes;
+        for n in &mut nodes {
+            n.children.sort_unstable();
+        }
         Ok(Matcher {
-            automaton,
-            owners: self.owners,
+            vocabulary,
+            prefixes,
+            separators: self.separators,
+            nodes,
+            words: self.word_list,
             regexes: compiled,
             set,
-            patterns: self.patterns,
         })
+    }
+}
+
+fn add_form(vocabulary: &mut FxHashMap<Box<str>, Vec<WordId>>, form: &str, id: WordId) {
+    let ids = vocabulary.entry(form.into()).or_default();
+    if !ids.contains(&id) {
+        ids.push(id);
     }
 }
 
@@ -153,121 +228,170 @@ impl Default for MatcherBuilder {
     }
 }
 
-/// Folded phrase key: `=` marks are kept so `=ai` and `ai` stay distinct atoms.
+/// The folded key of a phrase; `=` and `*` marks are kept so that `=ai` and
+/// `ai` stay distinct atoms.
 pub fn phrase_key(phrase: &str) -> String {
     fold_phrase(phrase)
 }
 
-/// Every surface form of a folded phrase.
-fn phrase_forms(body: &str, open: bool) -> Vec<String> {
-    // A leading `=` keeps the whole phrase exact.
-    let (body, exact) = match body.strip_prefix('=') {
+/// Splits a folded phrase key into word patterns and the separators between them.
+fn split_phrase(key: &str) -> (Vec<WordPattern>, Vec<String>) {
+    let (body, exact) = match key.strip_prefix('=') {
+        Some(rest) => (rest.trim_start(), true),
+        None => (key, false),
+    };
+    let (body, open) = match body.strip_suffix('*') {
         Some(rest) => (rest, true),
         None => (body, false),
     };
-    let words: Vec<&str> = body.split(' ').filter(|w| !w.is_empty()).collect();
+    let bytes = body.as_bytes();
+    let mut words = Vec::new();
+    let mut seps = Vec::new();
+    let mut i = 0;
+    let mut last_end: Option<usize> = None;
+    while i < bytes.len() {
+        if crate::text::segment::is_word_byte(bytes[i]) {
+            let start = i;
+            while i < bytes.len()
+                && (crate::text::segment::is_word_byte(bytes[i])
+                    || (bytes[i] == b'\''
+                        && i + 1 < bytes.len()
+                        && crate::text::segment::is_word_byte(bytes[i + 1])))
+            {
+                i += 1;
+            }
+            if let Some(prev) = last_end {
+                seps.push(body[prev..start].to_string());
+            }
+            words.push(body[start..i].to_string());
+            last_end = Some(i);
+        } else {
+            i += 1;
+        }
+    }
     let n = words.len();
-    let per_word: Vec<Vec<String>> = words
-        .iter()
+    let patterns = words
+        .into_iter()
         .enumerate()
-        .map(|(i, w)| {
-            if exact {
-                vec![w.to_string()]
-            } else if open && i == n - 1 {
-                // The prefix itself is the pattern; inflecting it is meaningless.
-                vec![w.to_string()]
+        .map(|(k, w)| {
+            if open && k + 1 == n {
+                WordPattern::Prefix(w)
+            } else if exact {
+                WordPattern::Exact(w)
             } else {
-                word_forms(w)
+                WordPattern::Forms(w)
             }
         })
         .collect();
-    let product: usize = per_word.iter().map(Vec::len).product();
-    let per_word: Vec<Vec<String>> = if product > MAX_FORMS_PER_PHRASE {
-        per_word
-            .into_iter()
-            .enumerate()
-            .map(|(i, forms)| {
-                if i + 1 == n {
-                    forms
-                } else {
-                    vec![forms[0].clone()]
-                }
-            })
-            .collect()
-    } else {
-        per_word
-    };
-    let mut out = vec![String::new()];
-    for forms in per_word {
-        let mut next = Vec::with_capacity(out.len() * forms.len());
-        for prefix in &out {
-            for f in &forms {
-                next.push(if prefix.is_empty() {
-                    f.clone()
-                } else {
-                    format!("{prefix} {f}")
-                });
-            }
-        }
-        out = next;
-    }
-    out
+    (patterns, seps)
 }
 
 pub struct Matcher {
-    automaton: AhoCorasick,
-    owners: Vec<Vec<(AtomId, bool)>>,
+    vocabulary: FxHashMap<Box<str>, Vec<WordId>>,
+    prefixes: Vec<(Box<str>, WordId)>,
+    separators: Vec<String>,
+    nodes: Vec<Node>,
+    words: Vec<WordPattern>,
     regexes: Vec<(AtomId, Regex)>,
     set: RegexSet,
-    patterns: Vec<String>,
 }
 
 impl Matcher {
-    /// All hits in the folded text, sorted by start, then longest first.
-    pub fn find(&self, norm: &NormText, tokens: &[Token], sentence_of_token: &[u32]) -> Vec<Hit> {
-        let text = norm.text.as_bytes();
-        let mut hits = Vec::new();
-        let push = |atom: AtomId, start: usize, end: usize, hits: &mut Vec<Hit>| {
-            if tokens.is_empty() {
-                return;
+    /// The phrase words a token can stand for, appended to `out`.
+    fn token_words(&self, token: &str, out: &mut Vec<WordId>) {
+        if let Some(ids) = self.vocabulary.get(token) {
+            out.extend_from_slice(ids);
+        }
+        // "model's" is also "model"; "didn't" stays whole.
+        if let Some(i) = token.find('\'') {
+            if let Some(ids) = self.vocabulary.get(&token[..i]) {
+                out.extend(
+                    ids.iter()
+                        .filter(|id| !out.contains(id))
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
             }
-            let tok_start = token_at(tokens, start).min(tokens.len() - 1);
-            let tok_end = token_at(tokens, end.saturating_sub(1)).min(tokens.len() - 1) + 1;
-            hits.push(Hit {
-                atom,
-                start: start as u32,
-                end: end as u32,
-                tok_start: tok_start as u32,
-                tok_end: tok_end.max(tok_start + 1) as u32,
-                sentence: sentence_of_token[tok_start],
-            });
-        };
-        for m in self.automaton.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            if start > 0 && is_word_byte(text[start - 1]) {
-                continue;
-            }
-            let closed = end == text.len() || !is_word_byte(text[end]);
-            for &(atom, open) in &self.owners[m.pattern().as_usize()] {
-                if open {
-                    // Evidence shows the whole word the prefix began.
-                    let mut e = end;
-                    while e < text.len() && is_word_byte(text[e]) {
-                        e += 1;
-                    }
-                    push(atom, start, e, &mut hits);
-                } else if closed {
-                    push(atom, start, end, &mut hits);
+        }
+        if !self.prefixes.is_empty() {
+            // All prefixes of `token` sort at or before it; walk back while the
+            // first byte still matches.
+            let end = self.prefixes.partition_point(|(p, _)| p.as_ref() <= token);
+            for (p, id) in self.prefixes[..end].iter().rev() {
+                if p.as_bytes()[0] != token.as_bytes()[0] {
+                    break;
+                }
+                if token.starts_with(p.as_ref()) {
+                    out.push(*id);
                 }
             }
         }
-        if !self.regexes.is_empty() {
-            for i in self.set.matches(&norm.text).iter() {
-                let (atom, re) = &self.regexes[i];
-                for m in re.find_iter(&norm.text) {
-                    if m.end() > m.start() {
-                        push(*atom, m.start(), m.end(), &mut hits);
+    }
+
+    /// All hits in the folded text, sorted by start, then longest first.
+    pub fn find(&self, norm: &NormText, tokens: &[Token], sentence_of_token: &[u32]) -> Vec<Hit> {
+        let text = norm.text.as_str();
+        let mut hits = Vec::new();
+        // Phrase words of every token, as one flat list with offsets.
+        let mut flat: Vec<WordId> = Vec::new();
+        let mut offsets: Vec<u32> = Vec::with_capacity(tokens.len() + 1);
+        offsets.push(0);
+        for t in tokens {
+            self.token_words(&text[t.start as usize..t.end as usize], &mut flat);
+            offsets.push(flat.len() as u32);
+        }
+        let words_of = |i: usize| &flat[offsets[i] as usize..offsets[i + 1] as usize];
+        let mut stack: Vec<(NodeId, usize)> = Vec::new();
+        for i in 0..tokens.len() {
+            for &w in words_of(i) {
+                if let Some(c) = self.child(0, (SPACE, w)) {
+                    stack.push((c, i + 1));
+                }
+            }
+            while let Some((node, j)) = stack.pop() {
+                let n = &self.nodes[node as usize];
+                for &atom in &n.atoms {
+                    hits.push(Hit {
+                        atom,
+                        start: tokens[i].start,
+                        end: tokens[j - 1].end,
+                        tok_start: i as u32,
+                        tok_end: j as u32,
+                        sentence: sentence_of_token[i],
+                    });
+                }
+                if n.children.is_empty() || j >= tokens.len() {
+                    continue;
+                }
+                let gap = &text[tokens[j - 1].end as usize..tokens[j].start as usize];
+                let Some(sep) = self.separators.iter().position(|s| s == gap) else {
+                    continue;
+                };
+                for &w in words_of(j) {
+                    if let Some(c) = self.child(node, (sep as u32, w)) {
+                        stack.push((c, j + 1));
                     }
+                }
+            }
+        }
+        if !self.regexes.is_empty() && !tokens.is_empty() {
+            for i in self.set.matches(text).iter() {
+                let (atom, re) = &self.regexes[i];
+                for m in re.find_iter(text) {
+                    if m.end() == m.start() {
+                        continue;
+                    }
+                    let tok_start = token_at(tokens, m.start()).min(tokens.len() - 1);
+                    let tok_end = (token_at(tokens, m.end() - 1).min(tokens.len() - 1) + 1)
+                        .max(tok_start + 1);
+                    hits.push(Hit {
+                        atom: *atom,
+                        start: m.start() as u32,
+                        end: m.end() as u32,
+                        tok_start: tok_start as u32,
+                        tok_end: tok_end as u32,
+                        sentence: sentence_of_token[tok_start],
+                    });
                 }
             }
         }
@@ -281,24 +405,55 @@ impl Matcher {
         hits
     }
 
-    /// Every automaton pattern and regex as a regex that ripgrep accepts.
+    fn child(&self, node: NodeId, key: (u32, WordId)) -> Option<NodeId> {
+        let children = &self.nodes[node as usize].children;
+        children
+            .binary_search_by(|(k, _)| k.cmp(&key))
+            .ok()
+            .map(|i| children[i].1)
+    }
+
+    /// Every phrase (one regex per phrase, its words' forms as alternations)
+    /// and every regex, as regexes that ripgrep accepts.
     pub fn export_patterns(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .patterns
-            .iter()
-            .zip(&self.owners)
-            .map(|(p, owners)| {
-                let open = owners.iter().all(|(_, o)| *o);
-                let escaped = regex::escape(p).replace(' ', r"\s+");
-                if open {
-                    format!(r"\b{escaped}")
-                } else {
-                    format!(r"\b{escaped}\b")
-                }
-            })
-            .collect();
+        let mut out = Vec::new();
+        let mut path: Vec<String> = Vec::new();
+        self.export_node(0, &mut path, &mut out);
         out.extend(self.regexes.iter().map(|(_, r)| r.as_str().to_string()));
         out
+    }
+
+    fn export_node(&self, node: NodeId, path: &mut Vec<String>, out: &mut Vec<String>) {
+        let n = &self.nodes[node as usize];
+        if !n.atoms.is_empty() {
+            out.push(format!(r"\b{}", path.concat()));
+        }
+        for &((sep, word), child) in &n.children {
+            let mut piece = String::new();
+            if node != 0 {
+                let s = &self.separators[sep as usize];
+                piece.push_str(&if s == " " {
+                    r"\s+".to_string()
+                } else {
+                    regex::escape(s)
+                });
+            }
+            piece.push_str(&self.word_regex(word));
+            path.push(piece);
+            self.export_node(child, path, out);
+            path.pop();
+        }
+    }
+
+    fn word_regex(&self, word: WordId) -> String {
+        match &self.words[word as usize] {
+            WordPattern::Exact(w) => format!(r"{}\b", regex::escape(w)),
+            WordPattern::Prefix(p) => format!(r"{}\w*", regex::escape(p)),
+            WordPattern::Forms(w) => {
+                let forms: Vec<String> = word_forms(w).iter().map(|f| regex::escape(f)).collect();
+                format!(r"(?:{})\b", forms.join("|"))
+            }
+        }
     }
 }
 
@@ -306,7 +461,7 @@ impl Matcher {
 pub fn regex_errors(
     failures: Vec<(AtomId, String)>,
     atoms: &AtomTable,
-    users: &dyn Fn(AtomId) -> Vec<crate::error::Location>,
+    users: &dyn Fn(AtomId) -> Vec<Location>,
 ) -> Vec<TaxonomyError> {
     failures
         .into_iter()
@@ -325,21 +480,77 @@ pub fn regex_errors(
 
 #[cfg(test)]
 mod tests {
-    use super::phrase_forms;
+    use super::*;
+    use crate::text::segment;
 
-    #[test]
-    fn forms_cover_each_word_of_short_phrases() {
-        let forms = phrase_forms("steal model weight", false);
-        assert!(forms.contains(&"stole model weights".to_string()));
-        assert!(forms.contains(&"stealing model weight".to_string()));
+    fn hits(phrases: &[&str], text: &str) -> Vec<String> {
+        let mut atoms = AtomTable::default();
+        let mut b = MatcherBuilder::new();
+        for p in phrases {
+            b.add_phrase(&mut atoms, p);
+        }
+        let m = b.build().unwrap();
+        let norm = NormText::new(text);
+        let (tokens, _) = segment(&norm, text);
+        let sentences = vec![0; tokens.len()];
+        m.find(&norm, &tokens, &sentences)
+            .iter()
+            .map(|h| {
+                format!(
+                    "{}={}",
+                    atoms.labels[h.atom as usize],
+                    &norm.text[h.start as usize..h.end as usize]
+                )
+            })
+            .collect()
     }
 
     #[test]
-    fn exact_words_are_not_inflected() {
+    fn word_forms_of_every_phrase_word_match() {
         assert_eq!(
-            phrase_forms("=ai system", false),
-            vec!["ai system".to_string()]
+            hits(&["steal model weight"], "They stole model weights."),
+            vec!["steal model weight=stole model weights"]
         );
-        assert!(phrase_forms("ai system", false).contains(&"ai systems".to_string()));
+        assert_eq!(
+            hits(&["hack"], "Hackers were hacking"),
+            vec!["hack=hackers", "hack=hacking"]
+        );
+    }
+
+    #[test]
+    fn exact_and_prefix_phrases() {
+        assert_eq!(
+            hits(&["=ai system"], "AI systems and an AI system"),
+            vec!["=ai system=ai system"]
+        );
+        assert_eq!(
+            hits(&["optimi*"], "it was optimised; optimization"),
+            vec!["optimi*=optimised", "optimi*=optimization"]
+        );
+    }
+
+    #[test]
+    fn matches_need_word_boundaries_and_plain_gaps() {
+        assert!(hits(&["art"], "artificial").is_empty());
+        assert!(hits(&["model weight"], "the model, weights").is_empty());
+        assert_eq!(
+            hits(&["model weight"], "the model-weights"),
+            vec!["model weight=model weights"]
+        );
+        assert_eq!(
+            hits(&["model"], "the model's output"),
+            vec!["model=model's"]
+        );
+    }
+
+    #[test]
+    fn overlapping_phrases_all_match() {
+        let found = hits(&["data leak", "leak"], "a data leak");
+        assert_eq!(found, vec!["data leak=data leak", "leak=leak"]);
+    }
+
+    #[test]
+    fn punctuation_inside_a_phrase_must_match() {
+        assert_eq!(hits(&["=a.i."], "The A.I. failed"), vec!["=a.i.=a.i"]);
     }
 }

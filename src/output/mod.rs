@@ -3,6 +3,7 @@
 //! from `--color` and the terminal.
 
 pub mod batch;
+pub mod eval_report;
 pub mod human;
 pub mod record;
 pub mod snippet;

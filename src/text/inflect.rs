@@ -129,8 +129,13 @@ pub fn word_forms(word: &str) -> Vec<String> {
                 "s"
             };
         push(&mut out, format!("{word}{plural}"));
-        for suffix in ["ed", "ing", "er", "ers", "ion", "ions"] {
+        for suffix in ["ed", "ing", "er", "ers"] {
             push(&mut out, format!("{word}{suffix}"));
+        }
+        // detect -> detection, predict -> prediction; other endings rarely take -ion.
+        if last == b't' {
+            push(&mut out, format!("{word}ion"));
+            push(&mut out, format!("{word}ions"));
         }
         // stop -> stopped: consonant-vowel-consonant endings double the last letter.
         let third_last = bytes[n - 3];
@@ -149,9 +154,16 @@ pub fn word_forms(word: &str) -> Vec<String> {
     out
 }
 
+/// Forms are few (under twenty), so a quadratic pass beats hashing them.
 fn dedup(v: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|s| seen.insert(s.clone()));
+    let mut i = 0;
+    while i < v.len() {
+        if v[..i].contains(&v[i]) {
+            v.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 #[cfg(test)]
