@@ -2,7 +2,10 @@
 //! definitions can also generate completions and the man page.
 
 use aitag::input::{Format, InputOptions};
+use aitag::output::batch::BatchFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -49,6 +52,23 @@ pub enum Command {
     Taxonomy(TaxonomyArgs),
     /// Run every rule's examples (and each tag's examples) and list failures
     Test(TestArgs),
+    /// Tag every record of files or stdin (text lines or paragraphs, JSONL, CSV, TSV), in order, on all cores
+    #[command(
+        long_about = "Tags every record of the files (or stdin, when none is given or a file is `-`) \
+                            and writes one output record per input record, in input order. Input is \
+                            streamed, so files of any size are read in bounded memory.\n\n\
+                            A record that cannot be used (invalid JSON or UTF-8, missing or empty text, a \
+                            CSV row with the wrong number of columns) becomes an error record in the \
+                            output and a message on stderr, and the run goes on.\n\n\
+                            Exit codes: 0 = finished clean (whether or not anything was tagged), 2 = an \
+                            error record, an unreadable file, or a usage error. A closed output pipe \
+                            (`| head`) ends the run quietly with 0."
+    )]
+    Batch(BatchArgs),
+    /// Print a shell completion script (e.g. `aitag completions bash > /etc/bash_completion.d/aitag`)
+    Completions(CompletionsArgs),
+    /// Print the man page in roff (e.g. `aitag man | man -l -`)
+    Man(ManArgs),
     /// Measure the rules against gold labels: per-tag precision, recall and F1, averages,
     /// confusions, the worst records and per-rule precision
     Eval(EvalArgs),
@@ -95,6 +115,82 @@ pub struct TestArgs {
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
     pub output: ClassifyFormat,
+}
+
+/// Output formats of `aitag batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchOutput {
+    /// One JSON object per line (default when stdout is not a terminal)
+    Jsonl,
+    /// One JSON array of the same objects
+    Json,
+    /// Comma-separated values with a header
+    Csv,
+    /// Tab-separated values with a header
+    Tsv,
+    /// One line per record with coloured tags (default on a terminal)
+    Human,
+}
+
+impl From<BatchOutput> for BatchFormat {
+    fn from(f: BatchOutput) -> BatchFormat {
+        match f {
+            BatchOutput::Jsonl => BatchFormat::Jsonl,
+            BatchOutput::Json => BatchFormat::Json,
+            BatchOutput::Csv => BatchFormat::Csv,
+            BatchOutput::Tsv => BatchFormat::Tsv,
+            BatchOutput::Human => BatchFormat::Human,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Files to tag; `-` or none reads stdin
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Output format [default: human on a terminal, else jsonl]
+    #[arg(long, short = 'o', value_enum, value_name = "FORMAT")]
+    pub output: Option<BatchOutput>,
+
+    /// Put reasons and evidence into the output (and negated evidence into JSON)
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Write only records that carry this tag (repeat for any of several); error records are always written
+    #[arg(long, value_name = "TAG")]
+    pub only: Vec<String>,
+
+    /// Emit tags whose confidence is at least this (overrides the taxonomy's thresholds)
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    pub min_confidence: Option<f64>,
+
+    /// At the end, print to stderr how many records carry each tag and which tags occur together
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Worker threads [default: all cores]
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    // Last: its help heading ("Input") would otherwise also cover the options after it.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print instead of the main one (e.g. `batch`)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

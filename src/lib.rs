@@ -6,6 +6,7 @@
 //! The library never prints: it returns values and typed errors, and the
 //! binary renders them.
 
+pub mod batch;
 pub mod classification;
 pub mod engine;
 pub mod error;

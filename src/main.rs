@@ -2,18 +2,21 @@
 //! once and maps results to exit codes (0 tagged or clean, 1 nothing tagged,
 //! 2 error), like grep and ripgrep.
 
+mod batch_command;
 mod cli;
 
 use aitag::eval::{EvalSetup, Evaluation, Gold};
 use aitag::input;
 use aitag::output::{eval_report, human};
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{ClassifyFormat, Cli, ColorChoice, Command, EvalArgs, EvalFormat};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 const TAGGED: u8 = 0;
+/// A batch that finished without a bad record or file, tagged or not.
+const CLEAN: u8 = 0;
 const UNTAGGED: u8 = 1;
 const FAILURE: u8 = 2;
 
@@ -76,10 +79,27 @@ fn load_taxonomy(cli: &cli::GlobalArgs) -> Result<Taxonomy, Error> {
 }
 
 fn run(cli: Cli) -> Result<u8, AppError> {
-    let taxonomy = load_taxonomy(&cli.global)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
+    // These describe the command line itself and need no taxonomy.
+    match &cli.command {
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "aitag", &mut out);
+            out.flush()?;
+            return Ok(CLEAN);
+        }
+        Command::Man(args) => {
+            write_man_page(&mut out, args.command.as_deref())?;
+            out.flush()?;
+            return Ok(CLEAN);
+        }
+        _ => {}
+    }
+    let taxonomy = load_taxonomy(&cli.global)?;
     let code = match cli.command {
+        Command::Batch(args) => batch_command::run(args, taxonomy, &mut out)?,
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
         Command::Classify(args) => {
             let engine = Engine::new(taxonomy)?;
             let text = if args.text.is_empty() || args.text == ["-"] {
@@ -144,6 +164,23 @@ fn run(cli: Cli) -> Result<u8, AppError> {
     };
     out.flush()?;
     Ok(code)
+}
+
+/// The man page of aitag, or of one of its subcommands (`aitag-batch(1)`).
+fn write_man_page(out: &mut dyn Write, subcommand: Option<&str>) -> Result<(), AppError> {
+    let mut command = Cli::command();
+    command.build();
+    let page = match subcommand {
+        None => command,
+        Some(name) => {
+            let sub = command
+                .find_subcommand(name)
+                .ok_or_else(|| Error::Input(format!("no subcommand `{name}`")))?;
+            sub.clone().name(format!("aitag-{name}"))
+        }
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(())
 }
 
 /// Classifies the data records that have gold labels and writes the report.

@@ -79,11 +79,6 @@ impl Format {
             Format::Tsv => "tsv",
         }
     }
-
-    /// Whether records have named fields (so `--text-field` and `--id-field` apply).
-    pub fn has_fields(self) -> bool {
-        matches!(self, Format::Jsonl | Format::Csv | Format::Tsv)
-    }
 }
 
 impl fmt::Display for Format {
