@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The bound docs/batch.md states for peak RSS of `aitag batch`, whatever the
+/// The bound README.md states for peak RSS of `aitag batch`, whatever the
 /// input size. A debug build measures about 30 MiB here. It is below the
 /// input size plus the ~15 MiB a run needs anyway, so reading the input
 /// whole could not pass.

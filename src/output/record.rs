@@ -1,6 +1,6 @@
 //! The one record type that every JSON output format serialises (jsonl and
 //! json): what an input record becomes, or the error that stands in its
-//! place. Field names are documented in docs/batch.md; change them only
+//! place. Field names are documented in README.md (Output formats); change them only
 //! with it.
 
 use crate::batch::Classified;
