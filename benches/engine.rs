@@ -22,7 +22,10 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::embedded().expect("em
 
 /// Title and description of every AIID incident in tests/data, as one text each.
 static INCIDENTS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/aiid/incidents.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/aiid/incidents.jsonl"
+    );
     let data = std::fs::read_to_string(path).expect("tests/data/aiid/incidents.jsonl");
     data.lines()
         .map(|line| {

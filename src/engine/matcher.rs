@@ -11,11 +11,10 @@
 //! text that matches none of them costs one scan.
 
 use crate::error::{Location, TaxonomyError};
-use crate::text::inflect::word_forms;
+use crate::text::inflect::{for_each_form, word_forms};
 use crate::text::{NormText, Token, fold_phrase, token_at};
 use regex::{Regex, RegexSet};
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 
 pub type AtomId = u32;
 
@@ -35,17 +34,17 @@ pub struct Hit {
 #[derive(Debug, Default, Clone)]
 pub struct AtomTable {
     pub labels: Vec<String>,
-    index: HashMap<String, AtomId>,
+    index: FxHashMap<String, AtomId>,
 }
 
 impl AtomTable {
-    pub fn intern(&mut self, key: String) -> (AtomId, bool) {
-        if let Some(&id) = self.index.get(&key) {
+    pub fn intern(&mut self, key: &str) -> (AtomId, bool) {
+        if let Some(&id) = self.index.get(key) {
             return (id, false);
         }
         let id = self.labels.len() as AtomId;
-        self.labels.push(key.clone());
-        self.index.insert(key, id);
+        self.labels.push(key.to_string());
+        self.index.insert(key.to_string(), id);
         (id, true)
     }
 
@@ -65,6 +64,17 @@ enum WordPattern {
     Prefix(String),
 }
 
+/// The kind of a phrase word, without its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordKind {
+    Forms = 0,
+    Exact = 1,
+    Prefix = 2,
+}
+
+/// A phrase word while building: its kind and its text in the phrase key.
+type WordRef<'a> = (WordKind, &'a str);
+
 type WordId = u32;
 type NodeId = u32;
 
@@ -80,7 +90,8 @@ struct Node {
 }
 
 pub struct MatcherBuilder {
-    words: FxHashMap<WordPattern, WordId>,
+    /// The id of each word pattern, one map per `WordKind`.
+    words: [FxHashMap<String, WordId>; 3],
     word_list: Vec<WordPattern>,
     separators: Vec<String>,
     nodes: Vec<Node>,
@@ -92,7 +103,7 @@ pub struct MatcherBuilder {
 impl MatcherBuilder {
     pub fn new() -> Self {
         MatcherBuilder {
-            words: FxHashMap::default(),
+            words: Default::default(),
             word_list: Vec::new(),
             separators: vec![" ".to_string()],
             nodes: vec![Node::default()],
@@ -105,18 +116,16 @@ impl MatcherBuilder {
     /// exact (no word forms) and a trailing `*` makes its last word a prefix.
     pub fn add_phrase(&mut self, atoms: &mut AtomTable, phrase: &str) -> AtomId {
         let key = phrase_key(phrase);
-        let (id, new) = atoms.intern(key.clone());
+        let (id, new) = atoms.intern(&key);
         if !new {
             return id;
         }
-        let (words, seps) = split_phrase(&key);
         let mut node: NodeId = 0;
-        for (i, w) in words.iter().enumerate() {
-            let word = self.word_id(w.clone());
-            let sep = if i == 0 {
-                SPACE
-            } else {
-                self.separator_id(&seps[i - 1])
+        for (sep, word) in split_phrase(&key) {
+            let word = self.word_id(word);
+            let sep = match sep {
+                None => SPACE,
+                Some(s) => self.separator_id(s),
             };
             node = self.child(node, (sep, word));
         }
@@ -126,13 +135,18 @@ impl MatcherBuilder {
         id
     }
 
-    fn word_id(&mut self, w: WordPattern) -> WordId {
-        if let Some(&id) = self.words.get(&w) {
+    fn word_id(&mut self, w: WordRef) -> WordId {
+        let (kind, word) = w;
+        if let Some(&id) = self.words[kind as usize].get(word) {
             return id;
         }
         let id = self.word_list.len() as WordId;
-        self.word_list.push(w.clone());
-        self.words.insert(w, id);
+        self.word_list.push(match kind {
+            WordKind::Forms => WordPattern::Forms(word.to_string()),
+            WordKind::Exact => WordPattern::Exact(word.to_string()),
+            WordKind::Prefix => WordPattern::Prefix(word.to_string()),
+        });
+        self.words[kind as usize].insert(word.to_string(), id);
         id
     }
 
@@ -158,7 +172,7 @@ impl MatcherBuilder {
     }
 
     pub fn add_regex(&mut self, atoms: &mut AtomTable, pattern: &str) -> AtomId {
-        let (id, new) = atoms.intern(format!("/{pattern}/"));
+        let (id, new) = atoms.intern(&format!("/{pattern}/"));
         if new {
             self.regexes.push((id, pattern.to_string()));
         }
@@ -185,15 +199,15 @@ impl MatcherBuilder {
         let set = RegexSet::new(compiled.iter().map(|(_, r)| format!("(?i:{})", r.as_str())))
             .map_err(|e| vec![(AtomId::MAX, e.to_string())])?;
 
-        let mut vocabulary: FxHashMap<Box<str>, Vec<WordId>> = FxHashMap::default();
+        // A word has about eight forms.
+        let mut vocabulary: FxHashMap<Box<str>, WordIds> =
+            FxHashMap::with_capacity_and_hasher(self.word_list.len() * 8, Default::default());
         let mut prefixes: Vec<(Box<str>, WordId)> = Vec::new();
         for (id, w) in self.word_list.iter().enumerate() {
             let id = id as WordId;
             match w {
                 WordPattern::Exact(s) => add_form(&mut vocabulary, s, id),
-                WordPattern::Forms(s) => word_forms(s)
-                    .iter()
-                    .for_each(|f| add_form(&mut vocabulary, f, id)),
+                WordPattern::Forms(s) => for_each_form(s, |f| add_form(&mut vocabulary, f, id)),
                 WordPattern::Prefix(p) => prefixes.push((p.as_str().into(), id)),
             }
         }
@@ -215,10 +229,34 @@ impl MatcherBuilder {
     }
 }
 
-fn add_form(vocabulary: &mut FxHashMap<Box<str>, Vec<WordId>>, form: &str, id: WordId) {
-    let ids = vocabulary.entry(form.into()).or_default();
-    if !ids.contains(&id) {
-        ids.push(id);
+/// The phrase words one word form can stand for. Nearly always one ("hacked"
+/// is only "hack"), so that case needs no allocation of its own.
+#[derive(Debug, Clone)]
+enum WordIds {
+    One(WordId),
+    Many(Vec<WordId>),
+}
+
+impl WordIds {
+    fn as_slice(&self) -> &[WordId] {
+        match self {
+            WordIds::One(id) => std::slice::from_ref(id),
+            WordIds::Many(ids) => ids,
+        }
+    }
+}
+
+fn add_form(vocabulary: &mut FxHashMap<Box<str>, WordIds>, form: &str, id: WordId) {
+    // Look up before inserting, so that only new forms allocate their key.
+    match vocabulary.get_mut(form) {
+        None => {
+            vocabulary.insert(form.into(), WordIds::One(id));
+        }
+        Some(WordIds::One(first)) if *first != id => {
+            *vocabulary.get_mut(form).expect("just found") = WordIds::Many(vec![*first, id]);
+        }
+        Some(WordIds::Many(ids)) if !ids.contains(&id) => ids.push(id),
+        Some(_) => {}
     }
 }
 
@@ -234,8 +272,9 @@ pub fn phrase_key(phrase: &str) -> String {
     fold_phrase(phrase)
 }
 
-/// Splits a folded phrase key into word patterns and the separators between them.
-fn split_phrase(key: &str) -> (Vec<WordPattern>, Vec<String>) {
+/// Splits a folded phrase key into its words, each with the separator
+/// before it (none for the first word).
+fn split_phrase(key: &str) -> Vec<(Option<&str>, WordRef<'_>)> {
     let (body, exact) = match key.strip_prefix('=') {
         Some(rest) => (rest.trim_start(), true),
         None => (key, false),
@@ -245,10 +284,14 @@ fn split_phrase(key: &str) -> (Vec<WordPattern>, Vec<String>) {
         None => (body, false),
     };
     let bytes = body.as_bytes();
-    let mut words = Vec::new();
-    let mut seps = Vec::new();
+    let mut words: Vec<(Option<&str>, WordRef<'_>)> = Vec::new();
     let mut i = 0;
     let mut last_end: Option<usize> = None;
+    let kind = if exact {
+        WordKind::Exact
+    } else {
+        WordKind::Forms
+    };
     while i < bytes.len() {
         if crate::text::segment::is_word_byte(bytes[i]) {
             let start = i;
@@ -260,34 +303,23 @@ fn split_phrase(key: &str) -> (Vec<WordPattern>, Vec<String>) {
             {
                 i += 1;
             }
-            if let Some(prev) = last_end {
-                seps.push(body[prev..start].to_string());
-            }
-            words.push(body[start..i].to_string());
+            let sep = last_end.map(|prev| &body[prev..start]);
+            words.push((sep, (kind, &body[start..i])));
             last_end = Some(i);
         } else {
             i += 1;
         }
     }
-    let n = words.len();
-    let patterns = words
-        .into_iter()
-        .enumerate()
-        .map(|(k, w)| {
-            if open && k + 1 == n {
-                WordPattern::Prefix(w)
-            } else if exact {
-                WordPattern::Exact(w)
-            } else {
-                WordPattern::Forms(w)
-            }
-        })
-        .collect();
-    (patterns, seps)
+    if open {
+        if let Some(last) = words.last_mut() {
+            last.1.0 = WordKind::Prefix;
+        }
+    }
+    words
 }
 
 pub struct Matcher {
-    vocabulary: FxHashMap<Box<str>, Vec<WordId>>,
+    vocabulary: FxHashMap<Box<str>, WordIds>,
     prefixes: Vec<(Box<str>, WordId)>,
     separators: Vec<String>,
     nodes: Vec<Node>,
@@ -300,17 +332,16 @@ impl Matcher {
     /// The phrase words a token can stand for, appended to `out`.
     fn token_words(&self, token: &str, out: &mut Vec<WordId>) {
         if let Some(ids) = self.vocabulary.get(token) {
-            out.extend_from_slice(ids);
+            out.extend_from_slice(ids.as_slice());
         }
         // "model's" is also "model"; "didn't" stays whole.
         if let Some(i) = token.find('\'') {
             if let Some(ids) = self.vocabulary.get(&token[..i]) {
-                out.extend(
-                    ids.iter()
-                        .filter(|id| !out.contains(id))
-                        .copied()
-                        .collect::<Vec<_>>(),
-                );
+                for &id in ids.as_slice() {
+                    if !out.contains(&id) {
+                        out.push(id);
+                    }
+                }
             }
         }
         if !self.prefixes.is_empty() {

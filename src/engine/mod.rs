@@ -38,7 +38,7 @@ pub(crate) struct CompiledRule {
 /// A compiled taxonomy, ready to classify texts. Cheap to share across threads.
 pub struct Engine {
     taxonomy: Taxonomy,
-    matcher: Matcher,
+    pub(crate) matcher: Matcher,
     context: ContextConfig,
     rules: Vec<CompiledRule>,
     /// For each atom, the rules whose condition can match it.
