@@ -331,6 +331,7 @@ pub struct Matcher {
 impl Matcher {
     /// The phrase words a token can stand for, appended to `out`.
     fn token_words(&self, token: &str, out: &mut Vec<WordId>) {
+        let before = out.len();
         if let Some(ids) = self.vocabulary.get(token) {
             out.extend_from_slice(ids.as_slice());
         }
@@ -338,7 +339,8 @@ impl Matcher {
         if let Some(i) = token.find('\'') {
             if let Some(ids) = self.vocabulary.get(&token[..i]) {
                 for &id in ids.as_slice() {
-                    if !out.contains(&id) {
+                    // Only this token's words: `out` also holds earlier tokens'.
+                    if !out[before..].contains(&id) {
                         out.push(id);
                     }
                 }
@@ -571,6 +573,15 @@ mod tests {
         assert_eq!(
             hits(&["model"], "the model's output"),
             vec!["model=model's"]
+        );
+    }
+
+    #[test]
+    fn possessives_match_wherever_they_are() {
+        // The second "AI's" used to be missed because an earlier token was "ai".
+        assert_eq!(
+            hits(&["ai"], "AI's tool and AI's output"),
+            vec!["ai=ai's", "ai=ai's"]
         );
     }
 
