@@ -37,6 +37,19 @@ impl fmt::Display for TaxonomyError {
     }
 }
 
+/// A bad line in a gold-label file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoldError {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for GoldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
 #[derive(Debug)]
 pub enum Error {
     /// One or more problems in the taxonomy; all are reported, not only the first.
@@ -45,6 +58,8 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// One or more bad lines in a gold-label file; all are reported.
+    Gold(Vec<GoldError>),
     /// Bad input that is not tied to one record (e.g. an unknown option value).
     Input(String),
 }
@@ -53,6 +68,15 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Taxonomy(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+            Error::Gold(errors) => {
                 for (i, e) in errors.iter().enumerate() {
                     if i > 0 {
                         writeln!(f)?;

@@ -6,9 +6,11 @@
 //! The library never prints: it returns values and typed errors, and the
 //! binary renders them.
 
+pub mod batch;
 pub mod classification;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod taxonomy;
 pub mod text;
 
@@ -17,4 +19,5 @@ pub use engine::{ClassifyOptions, Engine};
 pub use error::{Error, Result};
 pub use taxonomy::Taxonomy;
 pub mod examples_check;
+pub mod input;
 pub mod output;

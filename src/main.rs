@@ -2,16 +2,21 @@
 //! once and maps results to exit codes (0 tagged or clean, 1 nothing tagged,
 //! 2 error), like grep and ripgrep.
 
+mod batch_command;
 mod cli;
 
-use aitag::output::human;
+use aitag::eval::{EvalSetup, Evaluation, Gold};
+use aitag::input;
+use aitag::output::{eval_report, human};
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
-use clap::Parser;
-use cli::{ClassifyFormat, Cli, ColorChoice, Command};
+use clap::{CommandFactory, Parser};
+use cli::{ClassifyFormat, Cli, ColorChoice, Command, EvalArgs, EvalFormat};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 const TAGGED: u8 = 0;
+/// A batch that finished without a bad record or file, tagged or not.
+const CLEAN: u8 = 0;
 const UNTAGGED: u8 = 1;
 const FAILURE: u8 = 2;
 
@@ -74,10 +79,27 @@ fn load_taxonomy(cli: &cli::GlobalArgs) -> Result<Taxonomy, Error> {
 }
 
 fn run(cli: Cli) -> Result<u8, AppError> {
-    let taxonomy = load_taxonomy(&cli.global)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
+    // These describe the command line itself and need no taxonomy.
+    match &cli.command {
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "aitag", &mut out);
+            out.flush()?;
+            return Ok(CLEAN);
+        }
+        Command::Man(args) => {
+            write_man_page(&mut out, args.command.as_deref())?;
+            out.flush()?;
+            return Ok(CLEAN);
+        }
+        _ => {}
+    }
+    let taxonomy = load_taxonomy(&cli.global)?;
     let code = match cli.command {
+        Command::Batch(args) => batch_command::run(args, taxonomy, &mut out)?,
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
         Command::Classify(args) => {
             let engine = Engine::new(taxonomy)?;
             let text = if args.text.is_empty() || args.text == ["-"] {
@@ -141,9 +163,82 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             leave_to_exit(engine);
             if report.failed == 0 { TAGGED } else { UNTAGGED }
         }
+        Command::Eval(args) => run_eval(args, taxonomy, &mut out)?,
     };
     out.flush()?;
     Ok(code)
+}
+
+/// The man page of aitag, or of one of its subcommands (`aitag-batch(1)`).
+fn write_man_page(out: &mut dyn Write, subcommand: Option<&str>) -> Result<(), AppError> {
+    let mut command = Cli::command();
+    command.build();
+    let page = match subcommand {
+        None => command,
+        Some(name) => {
+            let sub = command
+                .find_subcommand(name)
+                .ok_or_else(|| Error::Input(format!("no subcommand `{name}`")))?;
+            sub.clone().name(format!("aitag-{name}"))
+        }
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(())
+}
+
+/// Classifies the data records that have gold labels and writes the report.
+/// Bad records are reported here, once, and counted in the report; the
+/// evaluation runs on (exit 0) unless the gold file, an option or a data file
+/// as a whole is unusable (exit 2).
+fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u8, AppError> {
+    let engine = Engine::new(taxonomy)?;
+    let tag_ids: Vec<&str> = engine
+        .taxonomy()
+        .tags
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    let gold = Gold::from_path(&args.gold, &tag_ids)?;
+    let mut setup = EvalSetup::from_taxonomy(engine.taxonomy()).with_worst(args.worst);
+    if !args.tags.is_empty() {
+        let tags: Vec<String> = args.tags.iter().map(|t| t.trim().to_string()).collect();
+        setup = setup.with_headline(&tags)?;
+    }
+    let input_options = args.input.options();
+    let options = ClassifyOptions {
+        min_confidence: args.min_confidence,
+        explain: false,
+    };
+    let mut evaluation = Evaluation::new(&engine, &gold, options);
+    for path in &args.data {
+        for item in input::open(path, &input_options)? {
+            match item {
+                Ok(record) => evaluation.add(&record.id, &record.text, &record.source.to_string()),
+                Err(e) => {
+                    eprintln!("aitag: {e}");
+                    evaluation.add_error();
+                }
+            }
+        }
+    }
+    let report = evaluation.finish(&setup);
+    let missing = &report.coverage.missing;
+    if !missing.is_empty() {
+        eprintln!(
+            "aitag: {} gold id(s) not found in the data: {}",
+            missing.len(),
+            missing.join(", ")
+        );
+    }
+    match args.output {
+        EvalFormat::Human => eval_report::write_human(out, &report)?,
+        EvalFormat::Markdown => eval_report::write_markdown(out, &report)?,
+        EvalFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(TAGGED)
 }
 
 /// Freeing a compiled engine (thousands of small allocations) cost as much as

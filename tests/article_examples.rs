@@ -151,13 +151,20 @@ fn text_about_no_ai_failure_gets_no_tag() {
 #[test]
 fn negated_evidence_does_not_tag() {
     let e = engine();
-    let negated = e.classify("There was no evidence the model was hacked.");
-    assert!(
-        !negated.has("security"),
-        "negated: {:?}",
-        negated.tag_ids().collect::<Vec<_>>()
-    );
-    let plain = e.classify("Attackers hacked the model and hijacked the chatbot.");
+    // The issue's own sentence, and a pair whose un-negated half does tag.
+    for text in [
+        "There was no evidence the model was hacked.",
+        "There was no evidence that the chatbot was hacked.",
+        "Investigators ruled out that hackers had hijacked the chatbot.",
+    ] {
+        let c = e.classify(text);
+        assert!(
+            !c.has("security"),
+            "{text}: {:?}",
+            c.tag_ids().collect::<Vec<_>>()
+        );
+    }
+    let plain = e.classify("There was evidence that the chatbot was hacked.");
     assert!(
         plain.has("security"),
         "the same evidence without negation must tag"

@@ -134,7 +134,7 @@ fn explain_shows_negated_evidence_and_its_trigger() {
         .args([
             "classify",
             "--explain",
-            "There was no evidence that the model was hacked.",
+            "There was no evidence that the chatbot was hacked.",
         ])
         .assert()
         .code(1)
@@ -148,7 +148,7 @@ fn explain_shows_negated_evidence_and_its_trigger() {
             "--explain",
             "-o",
             "json",
-            "There was no evidence that the model was hacked.",
+            "There was no evidence that the chatbot was hacked.",
         ])
         .output()
         .unwrap();

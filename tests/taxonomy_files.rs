@@ -68,7 +68,6 @@ fn rules_name_kinds_of_failure_not_companies() {
         "tesla",
         "uber",
         "waymo",
-        "cruise",
         "apple",
         "siri",
         "twitter",

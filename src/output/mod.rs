@@ -2,5 +2,9 @@
 //! Colour is applied with `colored`, whose global switch the binary sets once
 //! from `--color` and the terminal.
 
+pub mod batch;
+pub mod eval_report;
 pub mod human;
+pub mod record;
 pub mod snippet;
+pub mod summary;

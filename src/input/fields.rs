@@ -1,0 +1,232 @@
+//! Choosing the id and the text of a record with named fields (JSONL
+//! objects, CSV/TSV rows), the same way for every such format.
+
+use super::{InputOptions, Record, RecordError, SourcePos};
+use std::borrow::Cow;
+
+/// What a record holds under one field name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Missing,
+    Null,
+    /// A string, or a number or boolean written as text.
+    Text(Cow<'a, str>),
+    /// An array or object: no text, but it can still name a record
+    /// (rendered as JSON). The first item is its kind, for messages.
+    Other(&'static str, String),
+}
+
+/// Fields used when `--text-field` is not given: `text`, else these two.
+const DEFAULT_TEXT: &str = "text";
+const DEFAULT_TITLE: &str = "title";
+const DEFAULT_DESCRIPTION: &str = "description";
+const DEFAULT_ID: &str = "id";
+
+/// The field choices of [`InputOptions`], resolved once per input.
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    text_fields: Vec<String>,
+    id_field: String,
+}
+
+impl FieldSpec {
+    pub fn new(options: &InputOptions) -> FieldSpec {
+        FieldSpec {
+            text_fields: options.text_fields.clone(),
+            id_field: options
+                .id_field
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ID.to_string()),
+        }
+    }
+
+    /// Builds the record from a field lookup, or says why it cannot be used.
+    pub fn record<'a>(
+        &self,
+        source: SourcePos,
+        get: impl Fn(&str) -> Value<'a>,
+    ) -> Result<Record, RecordError> {
+        let id = match get(&self.id_field) {
+            Value::Text(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Other(_, json) => Some(json),
+            _ => None,
+        };
+        let fail =
+            |message: String| Err(RecordError::new(source.clone(), message).with_id(id.clone()));
+        let mut parts: Vec<Cow<'a, str>> = Vec::new();
+        let mut used: Vec<&str> = Vec::new();
+        if !self.text_fields.is_empty() {
+            for name in &self.text_fields {
+                match get(name) {
+                    Value::Missing => return fail(format!("missing text field `{name}`")),
+                    Value::Null => {}
+                    Value::Text(s) => parts.push(s),
+                    Value::Other(kind, _) => {
+                        return fail(format!("text field `{name}` holds an {kind}, not text"));
+                    }
+                }
+                used.push(name);
+            }
+        } else {
+            let names: &[&str] = match get(DEFAULT_TEXT) {
+                Value::Missing => &[DEFAULT_TITLE, DEFAULT_DESCRIPTION],
+                _ => &[DEFAULT_TEXT],
+            };
+            for &name in names {
+                match get(name) {
+                    Value::Missing => continue,
+                    Value::Null => {}
+                    Value::Text(s) => parts.push(s),
+                    Value::Other(kind, _) => {
+                        return fail(format!("text field `{name}` holds an {kind}, not text"));
+                    }
+                }
+                used.push(name);
+            }
+            if used.is_empty() {
+                return fail(format!(
+                    "missing text field: no `{DEFAULT_TEXT}`, `{DEFAULT_TITLE}` or `{DEFAULT_DESCRIPTION}` \
+                     (choose fields with --text-field)"
+                ));
+            }
+        }
+        let text = join(&parts);
+        if text.is_empty() {
+            let fields: Vec<String> = used.iter().map(|n| format!("`{n}`")).collect();
+            return fail(format!("empty text in {}", fields.join(" and ")));
+        }
+        Ok(Record {
+            id: id.unwrap_or_else(|| source.default_id()),
+            text,
+            source,
+        })
+    }
+}
+
+/// Joins the non-empty parts with ". ", or only a space after a part that
+/// already ends a sentence, so that a title and a description read as two
+/// sentences to the sentence splitter.
+pub fn join(parts: &[Cow<'_, str>]) -> String {
+    let mut text = String::new();
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        if !text.is_empty() {
+            let ends_sentence = text.ends_with(['.', '!', '?', ':', ';', '…']);
+            text.push_str(if ends_sentence { " " } else { ". " });
+        }
+        text.push_str(part);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn record(
+        options: &InputOptions,
+        fields: &[(&str, Value<'static>)],
+    ) -> Result<Record, RecordError> {
+        let map: HashMap<&str, Value<'static>> = fields.iter().cloned().collect();
+        let source = SourcePos {
+            file: "f".into(),
+            line: 3,
+        };
+        FieldSpec::new(options).record(source, |n| map.get(n).cloned().unwrap_or(Value::Missing))
+    }
+
+    fn text(s: &'static str) -> Value<'static> {
+        Value::Text(Cow::Borrowed(s))
+    }
+
+    #[test]
+    fn text_field_wins_over_title_and_description() {
+        let r = record(
+            &InputOptions::default(),
+            &[("text", text("T")), ("title", text("X"))],
+        )
+        .unwrap();
+        assert_eq!(r.text, "T");
+        assert_eq!(r.id, "f:3");
+    }
+
+    #[test]
+    fn title_and_description_are_joined_as_sentences() {
+        let r = record(
+            &InputOptions::default(),
+            &[
+                ("id", text("7")),
+                ("title", text("Bot leaks data")),
+                ("description", text("It did.")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.text.as_str()),
+            ("7", "Bot leaks data. It did.")
+        );
+        let r = record(
+            &InputOptions::default(),
+            &[("title", text("Why?")), ("description", text("Because"))],
+        )
+        .unwrap();
+        assert_eq!(r.text, "Why? Because");
+        let r = record(
+            &InputOptions::default(),
+            &[
+                ("title", text("Only a title")),
+                ("description", Value::Null),
+            ],
+        )
+        .unwrap();
+        assert_eq!(r.text, "Only a title");
+    }
+
+    #[test]
+    fn explicit_fields_must_exist() {
+        let options = InputOptions {
+            text_fields: vec!["summary".into()],
+            ..Default::default()
+        };
+        let e = record(&options, &[("id", text("9")), ("text", text("x"))]).unwrap_err();
+        assert_eq!(e.id, "9");
+        assert_eq!(e.message, "missing text field `summary`");
+    }
+
+    #[test]
+    fn no_usable_text_is_an_error() {
+        let e = record(
+            &InputOptions::default(),
+            &[("id", text("1")), ("body", text("x"))],
+        )
+        .unwrap_err();
+        assert!(e.message.starts_with("missing text field"), "{}", e.message);
+        let e = record(&InputOptions::default(), &[("text", text("   "))]).unwrap_err();
+        assert_eq!(e.message, "empty text in `text`");
+        assert_eq!(e.id, "f:3");
+        let e = record(
+            &InputOptions::default(),
+            &[("text", Value::Other("array", "[1]".into()))],
+        )
+        .unwrap_err();
+        assert!(e.message.contains("holds an array"), "{}", e.message);
+    }
+
+    #[test]
+    fn custom_id_field() {
+        let options = InputOptions {
+            id_field: Some("key".into()),
+            ..Default::default()
+        };
+        let r = record(
+            &options,
+            &[
+                ("key", text(" k1 ")),
+                ("id", text("no")),
+                ("text", text("t")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(r.id, "k1");
+    }
+}

@@ -1,0 +1,151 @@
+//! `jsonl`: one JSON object per line (JSON Lines). Blank lines are skipped;
+//! any other line that is not a JSON object is an error record.
+
+use super::fields::{FieldSpec, Value};
+use super::line_reader::{LineReader, is_blank};
+use super::lines::{read_error, too_long};
+use super::{InputOptions, MAX_RECORD_BYTES, RecordError, RecordResult, SourcePos, decode};
+use serde_json::Value as Json;
+use std::borrow::Cow;
+use std::io::BufRead;
+
+pub struct Jsonl<R> {
+    reader: LineReader<R>,
+    name: String,
+    spec: FieldSpec,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> Jsonl<R> {
+    pub fn new(inner: R, name: String, options: &InputOptions) -> Jsonl<R> {
+        Jsonl {
+            reader: LineReader::new(inner, MAX_RECORD_BYTES),
+            name,
+            spec: FieldSpec::new(options),
+            buf: Vec::new(),
+        }
+    }
+
+    fn pos(&self, line: u64) -> SourcePos {
+        SourcePos {
+            file: self.name.clone(),
+            line,
+        }
+    }
+
+    fn parse(&mut self, source: SourcePos) -> RecordResult {
+        let line = decode(std::mem::take(&mut self.buf))
+            .map_err(|m| RecordError::new(source.clone(), m))?;
+        let object = match serde_json::from_str::<Json>(&line) {
+            Ok(Json::Object(map)) => map,
+            Ok(other) => {
+                let kind = kind_of(&other);
+                return Err(RecordError::new(
+                    source,
+                    format!("expected a JSON object, found {kind}"),
+                ));
+            }
+            Err(e) => return Err(RecordError::new(source, json_message(&e))),
+        };
+        self.spec.record(source, |name| match object.get(name) {
+            None => Value::Missing,
+            Some(Json::Null) => Value::Null,
+            Some(Json::String(s)) => Value::Text(Cow::Owned(s.clone())),
+            Some(Json::Number(n)) => Value::Text(Cow::Owned(n.to_string())),
+            Some(Json::Bool(b)) => Value::Text(Cow::Owned(b.to_string())),
+            Some(v @ Json::Array(_)) => Value::Other("array", v.to_string()),
+            Some(v @ Json::Object(_)) => Value::Other("object", v.to_string()),
+        })
+    }
+}
+
+impl<R: BufRead> Iterator for Jsonl<R> {
+    type Item = RecordResult;
+
+    fn next(&mut self) -> Option<RecordResult> {
+        loop {
+            let info = match self.reader.next_line(&mut self.buf) {
+                Ok(Some(info)) => info,
+                Ok(None) => return None,
+                Err(e) => return Some(Err(read_error(self.pos(self.reader.number() + 1), &e))),
+            };
+            let source = self.pos(info.number);
+            if info.too_long {
+                return Some(Err(too_long(source)));
+            }
+            if is_blank(&self.buf) {
+                continue;
+            }
+            return Some(self.parse(source));
+        }
+    }
+}
+
+fn kind_of(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
+}
+
+/// serde_json's message says "at line 1 column N"; within one line only the
+/// column means anything.
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let what = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i]);
+    format!("invalid JSON at column {}: {what}", e.column())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::read_all;
+    use super::super::{Format, InputOptions};
+
+    fn opts() -> InputOptions {
+        InputOptions {
+            format: Some(Format::Jsonl),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn reads_ids_and_texts_and_skips_blank_lines() {
+        let data = b"{\"id\": 12, \"title\": \"A\", \"description\": \"B\"}\n\n{\"text\": \"C\"}\n";
+        let got: Vec<_> = read_all(data, &opts())
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].id.as_str(), got[0].text.as_str()), ("12", "A. B"));
+        assert_eq!((got[1].id.as_str(), got[1].source.line), ("t:3", 3));
+    }
+
+    #[test]
+    fn each_bad_line_is_one_error_and_the_rest_is_read() {
+        let data = b"{\"text\": \"ok\"}\n{\"text\": \nnot json\n[1,2]\n{\"id\": \"x\", \"text\": \"\xff\"}\n{\"id\": 5}\n{\"text\": \"end\"}\n";
+        let got = read_all(data, &opts());
+        assert_eq!(got.len(), 7);
+        let errors: Vec<_> = got.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(errors.len(), 5);
+        assert!(
+            errors[0].message.starts_with("invalid JSON at column"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[2].message, "expected a JSON object, found an array");
+        assert!(
+            errors[3].message.contains("invalid UTF-8"),
+            "{}",
+            errors[3].message
+        );
+        assert_eq!(errors[4].id, "5");
+        assert!(errors[4].message.starts_with("missing text field"));
+        assert_eq!(got[6].as_ref().unwrap().text, "end");
+    }
+}

@@ -1,0 +1,133 @@
+//! The one record type that every JSON output format serialises (jsonl and
+//! json): what an input record becomes, or the error that stands in its
+//! place. Field names are documented in README.md (Output formats); change them only
+//! with it.
+
+use crate::batch::Classified;
+use crate::classification::{OverlapResult, Reason, Suppressed, TagResult};
+use crate::input::{RecordError, SourcePos};
+use serde::Serialize;
+
+/// One output record per input record.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum OutputRecord<'a> {
+    Tagged(TaggedRecord<'a>),
+    Error(ErrorRecord<'a>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaggedRecord<'a> {
+    pub id: &'a str,
+    pub tags: Tags<'a>,
+    pub overlaps: Overlaps<'a>,
+    /// Only with `--explain`: rules that negated evidence kept from firing.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub negated: &'a [Suppressed],
+    pub source: &'a SourcePos,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorRecord<'a> {
+    pub id: &'a str,
+    pub error: &'a str,
+    pub source: &'a SourcePos,
+}
+
+/// Without `--explain` tags are compact (no reasons, no evidence); with it,
+/// they are exactly what `aitag classify --output json` prints.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Tags<'a> {
+    Compact(Vec<CompactTag<'a>>),
+    Full(&'a [TagResult]),
+}
+
+#[derive(Debug, Serialize)]
+pub struct CompactTag<'a> {
+    pub tag: &'a str,
+    pub parent: Option<&'a str>,
+    pub confidence: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'a str>,
+    /// Ids of the rules behind the confidence (a parent's include its
+    /// children's), in the order of `reasons` in classify's JSON.
+    pub rules: Vec<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Overlaps<'a> {
+    Compact(Vec<CompactOverlap<'a>>),
+    Full(&'a [OverlapResult]),
+}
+
+#[derive(Debug, Serialize)]
+pub struct CompactOverlap<'a> {
+    pub id: &'a str,
+    pub tags: &'a [String],
+}
+
+impl<'a> OutputRecord<'a> {
+    pub fn classified(c: &'a Classified, explain: bool) -> OutputRecord<'a> {
+        let cl = &c.classification;
+        let (tags, overlaps) = if explain {
+            (Tags::Full(&cl.tags), Overlaps::Full(&cl.overlaps))
+        } else {
+            let tags = cl
+                .tags
+                .iter()
+                .map(|t| CompactTag {
+                    tag: &t.tag,
+                    parent: t.parent.as_deref(),
+                    confidence: t.confidence,
+                    kind: t.kind.as_deref(),
+                    rules: rule_ids(t),
+                })
+                .collect();
+            let overlaps = cl
+                .overlaps
+                .iter()
+                .map(|o| CompactOverlap {
+                    id: &o.id,
+                    tags: &o.tags,
+                })
+                .collect();
+            (Tags::Compact(tags), Overlaps::Compact(overlaps))
+        };
+        OutputRecord::Tagged(TaggedRecord {
+            id: &c.record.id,
+            tags,
+            overlaps,
+            negated: if explain { &cl.negated } else { &[] },
+            source: &c.record.source,
+        })
+    }
+
+    pub fn error(e: &'a RecordError) -> OutputRecord<'a> {
+        OutputRecord::Error(ErrorRecord {
+            id: &e.id,
+            error: &e.message,
+            source: &e.source,
+        })
+    }
+}
+
+/// A tag's rule ids, each once, in order.
+pub fn rule_ids(t: &TagResult) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::with_capacity(t.reasons.len());
+    for r in &t.reasons {
+        if !ids.contains(&r.rule.as_str()) {
+            ids.push(&r.rule);
+        }
+    }
+    ids
+}
+
+/// Every reason of a classification once: a parent tag repeats its
+/// children's reasons, which are kept only under the child.
+pub fn own_reasons(tags: &[TagResult]) -> Vec<&Reason> {
+    tags.iter()
+        .flat_map(|t| t.reasons.iter().filter(move |r| r.tag == t.tag))
+        .collect()
+}

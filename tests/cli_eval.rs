@@ -1,0 +1,449 @@
+//! `aitag eval` as a user runs it. The rules come from a tiny fixture taxonomy
+//! (tests/data/eval/taxonomy.yaml: one word per rule) so that every expected
+//! figure here is worked out by hand and does not move when the default rules
+//! are tuned.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const TAXONOMY: &str = "tests/data/eval/taxonomy.yaml";
+
+fn aitag() -> Command {
+    let mut cmd = Command::cargo_bin("aitag").unwrap();
+    cmd.env_remove("NO_COLOR")
+        .env_remove("AITAG_TAXONOMY")
+        .args(["--taxonomy", TAXONOMY, "--color", "never"]);
+    cmd
+}
+
+/// Data records and what the fixture rules make of them:
+///   line 1  id 1    "crashed"                 -> competence
+///   line 2  id 2    "hacked"                  -> security
+///   line 3  id "3"  "clickbait"               -> alignment, outer-alignment
+///   line 4  not JSON                          -> a record error
+///   line 5  id 5    "suspicious" (weight 0.2) -> nothing, but security.weak fires
+///   line 6  id 6    not in the gold file
+///   line 7  id 2    again                     -> a duplicate, not evaluated
+const DATA: &str = r#"{"id": 1, "text": "The car crashed."}
+{"id": 2, "text": "The model was hacked."}
+{"id": "3", "text": "The feed pushed clickbait."}
+{"id": 4, "text": "broken
+{"id": 5, "text": "Something suspicious happened."}
+{"id": 6, "text": "Nothing to see."}
+{"id": 2, "text": "The car crashed."}
+"#;
+
+/// Gold for ids 1, 2, 3, 5 and 9 (9 is not in the data).
+const GOLD: &str = r#"{"id": 1, "tags": ["competence"]}
+{"id": 2, "tags": ["security", "competence"]}
+{"id": 3, "tags": ["competence"]}
+{"id": 5, "tags": ["security"]}
+{"id": "9", "tags": []}
+"#;
+
+struct Files {
+    _dir: tempfile::TempDir,
+    gold: PathBuf,
+    data: PathBuf,
+}
+
+fn files(gold: &str, data: &str, data_name: &str) -> Files {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("gold.jsonl");
+    let d = dir.path().join(data_name);
+    std::fs::write(&g, gold).unwrap();
+    std::fs::write(&d, data).unwrap();
+    Files {
+        _dir: dir,
+        gold: g,
+        data: d,
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn json(cmd: &mut Command) -> (Value, String) {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn tag<'v>(report: &'v Value, id: &str) -> &'v Value {
+    report["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tag"] == id)
+        .unwrap()
+}
+
+fn close(v: &Value, expected: f64) -> bool {
+    (v.as_f64().unwrap() - expected).abs() < 1e-4
+}
+
+#[test]
+fn reports_every_figure_on_a_small_labeled_set() {
+    let f = files(GOLD, DATA, "data.jsonl");
+    let (r, stderr) = json(aitag().args([
+        "eval",
+        "--gold",
+        s(&f.gold),
+        s(&f.data),
+        "-o",
+        "json",
+        "--tags",
+        "competence, security",
+    ]));
+
+    let c = &r["coverage"];
+    assert_eq!(c["gold_records"], 5);
+    assert_eq!(c["evaluated"], 4);
+    assert_eq!(c["missing"], serde_json::json!(["9"]));
+    assert_eq!(c["data_records"], 6);
+    assert_eq!(c["not_in_gold"], 1);
+    assert_eq!(c["record_errors"], 1);
+    assert_eq!(c["duplicates"][0]["id"], "2");
+    assert!(
+        c["duplicates"][0]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("data.jsonl:7")
+    );
+    // The bad record is reported on stderr with its file and line.
+    assert!(stderr.contains("data.jsonl:4:"), "{stderr}");
+
+    let comp = tag(&r, "competence");
+    assert_eq!(
+        (&comp["tp"], &comp["fp"], &comp["fn"]),
+        (&1.into(), &0.into(), &2.into())
+    );
+    assert_eq!(comp["support"], 3);
+    assert!(close(&comp["precision"], 1.0));
+    assert!(close(&comp["recall"], 1.0 / 3.0));
+    assert!(close(&comp["f1"], 0.5));
+    assert_eq!(comp["missed"]["records"], 2);
+    // Missed on 2 (security predicted) and 3 (alignment, outer-alignment predicted).
+    let tally: Vec<(String, u64)> = comp["missed"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["tag"].as_str().unwrap().to_string(),
+                t["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tally,
+        vec![
+            ("alignment".to_string(), 1),
+            ("outer-alignment".to_string(), 1),
+            ("security".to_string(), 1)
+        ]
+    );
+    let sec = tag(&r, "security");
+    assert!(close(&sec["f1"], 2.0 / 3.0));
+    assert_eq!(sec["missed"]["none"], 1, "record 5 got no tag at all");
+    let outer = tag(&r, "outer-alignment");
+    assert_eq!((&outer["fp"], &outer["support"]), (&1.into(), &0.into()));
+    assert!(outer["recall"].is_null());
+    assert!(close(&outer["f1"], 0.0));
+    assert_eq!(outer["spurious"]["tags"][0]["tag"], "competence");
+
+    let av = &r["averages"];
+    assert!(close(&av["all"]["macro"]["f1"], (0.5 + 2.0 / 3.0) / 4.0));
+    assert_eq!(
+        av["with_support"]["tags"],
+        serde_json::json!(["competence", "security"])
+    );
+    assert!(close(
+        &av["with_support"]["macro"]["f1"],
+        (0.5 + 2.0 / 3.0) / 2.0
+    ));
+    assert_eq!(
+        av["headline"]["tags"],
+        serde_json::json!(["competence", "security"])
+    );
+    assert!(close(
+        &av["headline"]["macro"]["f1"],
+        (0.5 + 2.0 / 3.0) / 2.0
+    ));
+    // Micro over all tags: tp 2, fp 2, fn 3.
+    assert!(close(&av["all"]["micro"]["precision"], 0.5));
+    assert!(close(&av["all"]["micro"]["recall"], 0.4));
+    assert_eq!(r["exact_match"]["matched"], 1);
+    assert!(close(&r["exact_match"]["ratio"], 0.25));
+
+    assert_eq!(r["records_with_errors"], 3);
+    let worst: Vec<&str> = r["worst"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(worst, vec!["3", "2", "5"]);
+    assert_eq!(r["worst"][0]["gold"], serde_json::json!(["competence"]));
+    assert_eq!(r["worst"][0]["fired"], serde_json::json!(["outer.clicks"]));
+    assert_eq!(r["worst"][0]["excerpt"], "The feed pushed clickbait.");
+    assert_eq!(r["worst"][2]["fired"], serde_json::json!(["security.weak"]));
+
+    let rule = |id: &str| {
+        r["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["rule"] == id)
+            .unwrap()
+            .clone()
+    };
+    let clicks = rule("outer.clicks");
+    assert_eq!(
+        (&clicks["fired"], &clicks["correct"]),
+        (&1.into(), &0.into())
+    );
+    assert_eq!(clicks["false_positive"], 1);
+    assert_eq!(clicks["also_supports"][0]["tag"], "alignment");
+    // Fired below the threshold on a record whose gold has security.
+    let weak = rule("security.weak");
+    assert_eq!((&weak["fired"], &weak["correct"]), (&1.into(), &1.into()));
+    assert!(close(&weak["precision"], 1.0));
+    // The duplicate (same text as record 1) was not classified again.
+    assert_eq!(rule("competence.crash")["fired"], 1);
+}
+
+#[test]
+fn a_gold_id_missing_from_the_data_is_reported_in_every_format() {
+    let f = files(GOLD, DATA, "data.jsonl");
+    for format in ["human", "json", "markdown"] {
+        let out = aitag()
+            .args(["eval", "--gold", s(&f.gold), s(&f.data), "-o", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("1 gold id(s) not found in the data: 9"),
+            "{format}: {stderr}"
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        match format {
+            "human" => assert!(stdout.contains("missing from the data (1): 9"), "{stdout}"),
+            "markdown" => assert!(stdout.contains("4 of 5 gold records evaluated"), "{stdout}"),
+            _ => assert!(
+                stdout.contains("\"missing\": [\n      \"9\"\n    ]"),
+                "{stdout}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn human_and_markdown_show_the_json_figures() {
+    let f = files(GOLD, DATA, "data.jsonl");
+    let base = ["eval", "--gold", s(&f.gold), s(&f.data)];
+    let human = aitag().args(base).assert().success();
+    let human = String::from_utf8(human.get_output().stdout.clone()).unwrap();
+    assert!(
+        human.starts_with("eval: 4 of 5 gold records evaluated"),
+        "{human}"
+    );
+    assert!(
+        human
+            .lines()
+            .any(|l| l.starts_with("competence") && l.ends_with("1.000   0.333   0.500")),
+        "{human}"
+    );
+    assert!(
+        human.contains("exact match: 0.250 (1 of 4 records)"),
+        "{human}"
+    );
+    assert!(human.contains("#3 "), "{human}");
+    assert!(
+        human
+            .lines()
+            .any(|l| l.starts_with("outer.clicks") && l.contains("alignment 0/1")),
+        "{human}"
+    );
+    // The default headline is every tag of the taxonomy.
+    assert!(
+        human.trim_end().ends_with(
+            "macro-F1 over 4 tags (alignment, outer-alignment, competence, security): 0.292"
+        ),
+        "{human}"
+    );
+
+    let md = aitag()
+        .args(base)
+        .args(["-o", "markdown"])
+        .assert()
+        .success();
+    let md = String::from_utf8(md.get_output().stdout.clone()).unwrap();
+    assert!(
+        md.starts_with("| tag | support | predicted | TP | FP | FN | precision | recall | F1 |\n")
+    );
+    assert!(
+        md.contains("| competence | 3 | 1 | 1 | 0 | 2 | 1.000 | 0.333 | 0.500 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| outer-alignment | 0 | 1 | 0 | 1 | 0 | 0.000 | - | 0.000 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| *macro (2 tags with support)* | | | | | | 1.000 | 0.417 | 0.583 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn csv_data_with_the_batch_input_options() {
+    let data = "key,headline,body\nA,Crash,The car crashed.\nB,Hack,The model was hacked.\n";
+    let gold =
+        "{\"id\": \"A\", \"tags\": [\"competence\"]}\n{\"id\": \"B\", \"tags\": [\"security\"]}\n";
+    let f = files(gold, data, "data.csv");
+    let (r, _) = json(aitag().args([
+        "eval",
+        "--gold",
+        s(&f.gold),
+        s(&f.data),
+        "--id-field",
+        "key",
+        "--text-field",
+        "headline",
+        "--text-field",
+        "body",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(r["coverage"]["evaluated"], 2);
+    assert_eq!(r["exact_match"]["matched"], 2);
+    assert_eq!(r["worst"][0], Value::Null);
+    // Without --id-field the records are named FILE:LINE and match no gold id.
+    let (r, stderr) = json(aitag().args(["eval", "--gold", s(&f.gold), s(&f.data), "-o", "json"]));
+    assert_eq!(r["coverage"]["evaluated"], 0);
+    assert!(stderr.contains("not found in the data: A, B"), "{stderr}");
+}
+
+#[test]
+fn several_data_files_and_stdin() {
+    let f = files(GOLD, DATA, "data.jsonl");
+    let extra = f.data.with_file_name("more.jsonl");
+    std::fs::write(&extra, "{\"id\": 9, \"text\": \"The car crashed.\"}\n").unwrap();
+    let (r, _) = json(aitag().args([
+        "eval",
+        "--gold",
+        s(&f.gold),
+        s(&f.data),
+        s(&extra),
+        "-o",
+        "json",
+    ]));
+    assert_eq!(r["coverage"]["evaluated"], 5);
+    assert_eq!(r["coverage"]["missing"], serde_json::json!([]));
+    let (r, _) = json(
+        aitag()
+            .args([
+                "eval",
+                "--gold",
+                s(&f.gold),
+                "-",
+                "--input",
+                "jsonl",
+                "-o",
+                "json",
+            ])
+            .write_stdin(DATA),
+    );
+    assert_eq!(r["coverage"]["evaluated"], 4);
+}
+
+#[test]
+fn worst_and_min_confidence_options() {
+    let f = files(GOLD, DATA, "data.jsonl");
+    let (r, _) = json(aitag().args([
+        "eval",
+        "--gold",
+        s(&f.gold),
+        s(&f.data),
+        "-o",
+        "json",
+        "--worst",
+        "1",
+    ]));
+    assert_eq!(r["worst"].as_array().unwrap().len(), 1);
+    assert_eq!(r["records_with_errors"], 3);
+    // At 0.1 the weak rule alone emits security for record 5.
+    let (r, _) = json(aitag().args([
+        "eval",
+        "--gold",
+        s(&f.gold),
+        s(&f.data),
+        "-o",
+        "json",
+        "--min-confidence",
+        "0.1",
+    ]));
+    assert_eq!(tag(&r, "security")["tp"], 2);
+    assert_eq!(tag(&r, "security")["fn"], 0);
+}
+
+#[test]
+fn bad_gold_lines_are_errors_with_file_and_line() {
+    let gold =
+        "{\"id\": 1, \"tags\": [\"competence\"]}\n{\"id\": 2, \"tags\": [\"competance\"]}\n{oops\n";
+    let f = files(gold, DATA, "data.jsonl");
+    aitag()
+        .args(["eval", "--gold", s(&f.gold), s(&f.data)])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "gold.jsonl:2: id `2`: unknown tag `competance`",
+        ))
+        .stderr(predicate::str::contains("gold.jsonl:3: not valid JSON"));
+}
+
+#[test]
+fn usage_and_file_errors_exit_2() {
+    let f = files(GOLD, DATA, "data.jsonl");
+    aitag()
+        .args([
+            "eval",
+            "--gold",
+            s(&f.gold),
+            s(&f.data),
+            "--tags",
+            "competence,securty",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown tag `securty` in --tags"));
+    aitag()
+        .args(["eval", "--gold", s(&f.gold), "no-such-file.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-file.jsonl"));
+    aitag()
+        .args(["eval", "--gold", "no-such-gold.jsonl", s(&f.data)])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-gold.jsonl"));
+    aitag().args(["eval", s(&f.data)]).assert().code(2);
+    aitag()
+        .args(["eval", "--gold", s(&f.gold)])
+        .assert()
+        .code(2);
+}

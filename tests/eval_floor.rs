@@ -1,0 +1,98 @@
+//! The regression floor: the default rules must not get worse on the dev set.
+//!
+//! Runs the built binary exactly as a curator would:
+//!
+//! ```sh
+//! aitag eval --gold tests/data/labels/dev.jsonl tests/data/aiid/incidents.jsonl \
+//!     --tags alignment,outer-alignment,competence,governance,resilience,security --output json
+//! ```
+//!
+//! The text of each incident is its title and description (the input reader's
+//! default for JSONL records without a `text` field), as the gold labels were
+//! made from.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The six tags frequent enough in dev.jsonl to measure; the accuracy target
+/// (macro-F1 >= 0.80) is over these.
+const FREQUENT: [&str; 6] = [
+    "alignment",
+    "outer-alignment",
+    "competence",
+    "governance",
+    "resilience",
+    "security",
+];
+
+/// Macro-F1 over the six frequent tags measured with the default rules when
+/// this floor was last set. It MUST be raised to the new figure whenever the
+/// rules improve, so that the floor follows the rules up and a later change
+/// cannot quietly give the gain back.
+const FLOOR: f64 = 0.6599;
+
+/// How far below the floor a change may go before the test fails.
+const TOLERANCE: f64 = 0.03;
+
+#[test]
+fn macro_f1_over_the_six_frequent_tags_stays_above_the_floor() {
+    let out = Command::cargo_bin("aitag")
+        .unwrap()
+        .env_remove("AITAG_TAXONOMY")
+        .args([
+            "eval",
+            "--gold",
+            "tests/data/labels/dev.jsonl",
+            "tests/data/aiid/incidents.jsonl",
+            "--tags",
+            &FREQUENT.join(","),
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // Every gold id was found and classified, so the figure is over the whole set.
+    let coverage = &report["coverage"];
+    assert_eq!(coverage["gold_records"], 300);
+    assert_eq!(coverage["evaluated"], 300);
+    assert_eq!(coverage["missing"], serde_json::json!([]));
+    assert_eq!(coverage["record_errors"], 0);
+
+    let headline = &report["averages"]["headline"];
+    assert_eq!(headline["tags"], serde_json::json!(FREQUENT));
+    let macro_f1 = headline["macro"]["f1"].as_f64().unwrap();
+
+    // The headline must be the plain mean of the six per-tag F1 figures.
+    let per_tag: Vec<(String, f64)> = FREQUENT
+        .iter()
+        .map(|id| {
+            let t = report["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["tag"] == *id)
+                .unwrap();
+            (id.to_string(), t["f1"].as_f64().unwrap_or(0.0))
+        })
+        .collect();
+    let mean = per_tag.iter().map(|(_, f)| f).sum::<f64>() / per_tag.len() as f64;
+    assert!(
+        (mean - macro_f1).abs() < 1e-3,
+        "headline {macro_f1} is not the mean of {per_tag:?}"
+    );
+
+    assert!(
+        macro_f1 >= FLOOR - TOLERANCE,
+        "macro-F1 over the six frequent tags fell to {macro_f1:.4}, more than {TOLERANCE} below \
+         the floor {FLOOR}. Per tag: {per_tag:?}. Run `aitag eval --gold tests/data/labels/dev.jsonl \
+         tests/data/aiid/incidents.jsonl` to see which rules caused the errors."
+    );
+}
