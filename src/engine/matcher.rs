@@ -512,29 +512,52 @@ impl Matcher {
             .map(|i| children[i].1)
     }
 
-    /// Every phrase (one regex per phrase, its words' forms as alternations)
-    /// and every regex, as regexes that ripgrep accepts.
+    /// Every phrase and regex the engine matches, as regexes that ripgrep
+    /// accepts: one line per phrase (its words' forms as alternations), then
+    /// the rules' regexes as written. See `phrase_patterns` for how close a
+    /// phrase's regex is to the engine's matching.
     pub fn export_patterns(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut path: Vec<String> = Vec::new();
-        self.export_node(0, &mut path, &mut out);
+        let mut out: Vec<String> = self.phrase_patterns().into_iter().map(|(_, p)| p).collect();
         out.extend(self.regexes.iter().map(|(_, r)| r.as_str().to_string()));
         out
     }
 
-    fn export_node(&self, node: NodeId, path: &mut Vec<String>, out: &mut Vec<String>) {
+    /// One regex per phrase, with the atoms it stands for. Meant for `rg -i`
+    /// and the Rust regex syntax. Each phrase matches where the engine matches
+    /// it, with two approximations that only matter next to non-ASCII letters
+    /// and underscores: word boundaries are ASCII ones (`(?-u:\b)`), because
+    /// ripgrep's fast engine gives up on Unicode boundaries in non-ASCII text
+    /// and runs about ten times slower; the engine's boundaries are its tokens
+    /// (ASCII letters and digits and any non-ASCII character). Forms are
+    /// written as their common stem and the endings (`hack(?:s|ed|ing)?`),
+    /// which is the same set of strings and lets a regex engine look for the
+    /// stem first.
+    pub(crate) fn phrase_patterns(&self) -> Vec<(Vec<AtomId>, String)> {
+        let mut out = Vec::new();
+        let mut path: Vec<String> = Vec::new();
+        self.export_node(0, &mut path, &mut out);
+        out
+    }
+
+    fn export_node(
+        &self,
+        node: NodeId,
+        path: &mut Vec<String>,
+        out: &mut Vec<(Vec<AtomId>, String)>,
+    ) {
         let n = &self.nodes[node as usize];
         if !n.atoms.is_empty() {
-            out.push(format!(r"\b{}", path.concat()));
+            out.push((n.atoms.clone(), format!("{BOUNDARY}{}", path.concat())));
         }
         for &((sep, word), child) in &n.children {
             let mut piece = String::new();
             if node != 0 {
                 let s = &self.separators[sep as usize];
                 piece.push_str(&if s == " " {
-                    r"\s+".to_string()
+                    // What folding turns into the single space between words.
+                    r"[\s_/\x{2010}-\x{2015}\x{2212}-]+".to_string()
                 } else {
-                    regex::escape(s)
+                    literal(s)
                 });
             }
             piece.push_str(&self.word_regex(word));
@@ -545,15 +568,61 @@ impl Matcher {
     }
 
     fn word_regex(&self, word: WordId) -> String {
+        // "model's" also stands for "model".
+        let possessive = format!("(?:{APOSTROPHE}\\w*)?{BOUNDARY}");
         match &self.words[word as usize] {
-            WordPattern::Exact(w) => format!(r"{}\b", regex::escape(w)),
-            WordPattern::Prefix(p) => format!(r"{}\w*", regex::escape(p)),
-            WordPattern::Forms(w) => {
-                let forms: Vec<String> = word_forms(w).iter().map(|f| regex::escape(f)).collect();
-                format!(r"(?:{})\b", forms.join("|"))
-            }
+            WordPattern::Exact(w) => format!("{}{possessive}", literal(w)),
+            // A token only has to start with a prefix word.
+            WordPattern::Prefix(p) => literal(p),
+            WordPattern::Forms(w) => format!("{}{possessive}", alternation(&word_forms(w))),
         }
     }
+}
+
+/// An ASCII word boundary; see `Matcher::phrase_patterns`.
+const BOUNDARY: &str = r"(?-u:\b)";
+
+/// Every quote mark that folding turns into an apostrophe.
+const APOSTROPHE: &str = r"['`\x{00B4}\x{02BC}\x{2018}\x{2019}\x{201B}]";
+
+/// `s` as a regex of its spellings before folding.
+fn literal(s: &str) -> String {
+    regex::escape(s).replace('\'', APOSTROPHE)
+}
+
+/// Words as one group: their longest common prefix, then the endings.
+fn alternation(words: &[String]) -> String {
+    let first = words[0].as_str();
+    let mut common = first.len();
+    for w in &words[1..] {
+        common = common.min(
+            first
+                .bytes()
+                .zip(w.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    while !first.is_char_boundary(common) {
+        common -= 1;
+    }
+    let stem = &first[..common];
+    let endings: Vec<&str> = words
+        .iter()
+        .map(|w| &w[common..])
+        .filter(|e| !e.is_empty())
+        .collect();
+    if endings.is_empty() {
+        return literal(stem);
+    }
+    let optional = endings.len() < words.len();
+    let endings: Vec<String> = endings.iter().map(|e| literal(e)).collect();
+    format!(
+        "{}(?:{}){}",
+        literal(stem),
+        endings.join("|"),
+        if optional { "?" } else { "" }
+    )
 }
 
 /// Turns regex compile failures into taxonomy errors at the rules that use them.

@@ -396,3 +396,52 @@ impl Engine {
         self.context.hedge_factor
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `aitag taxonomy --patterns` must be a fair stand-in for the engine
+    /// (ripgrep is timed against it): every phrase the engine finds in an AIID
+    /// incident, the exported pattern of that phrase finds at the same place.
+    #[test]
+    fn exported_patterns_match_wherever_the_engine_does() {
+        let engine = Engine::embedded().unwrap();
+        let mut pattern_of: HashMap<AtomId, String> = HashMap::new();
+        for (atoms, pattern) in engine.matcher.phrase_patterns() {
+            for atom in atoms {
+                pattern_of.insert(atom, pattern.clone());
+            }
+        }
+        // Compiled when first needed: most phrases never occur.
+        let mut compiled: HashMap<AtomId, regex::Regex> = HashMap::new();
+        let data = include_str!("../../tests/data/aiid/incidents.jsonl");
+        let mut checked = 0;
+        // Every other incident keeps the debug-build test under ten seconds.
+        for line in data.lines().step_by(2) {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = format!(
+                "{}. {}",
+                v["title"].as_str().unwrap_or(""),
+                v["description"].as_str().unwrap_or("")
+            );
+            let a = engine.analyze(&text);
+            for h in &a.hits {
+                let Some(pattern) = pattern_of.get(&h.atom) else {
+                    continue; // a rule's regex, exported as written
+                };
+                let re = compiled.entry(h.atom).or_insert_with(|| {
+                    regex::RegexBuilder::new(pattern)
+                        .case_insensitive(true)
+                        .build()
+                        .unwrap_or_else(|e| panic!("{pattern}: {e}"))
+                });
+                let (start, _) = a.norm.orig_span(h.start as usize, h.end as usize);
+                let found = re.find_at(&text, start).map(|m| m.start());
+                assert_eq!(found, Some(start), "{} in {text:?}", re.as_str());
+                checked += 1;
+            }
+        }
+        assert!(checked > 5_000, "only {checked} hits checked");
+    }
+}
