@@ -11,11 +11,10 @@
 //! text that matches none of them costs one scan.
 
 use crate::error::{Location, TaxonomyError};
-use crate::text::inflect::word_forms;
+use crate::text::inflect::{for_each_form, word_forms};
 use crate::text::{NormText, Token, fold_phrase, token_at};
 use regex::{Regex, RegexSet};
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 
 pub type AtomId = u32;
 
@@ -35,17 +34,17 @@ pub struct Hit {
 #[derive(Debug, Default, Clone)]
 pub struct AtomTable {
     pub labels: Vec<String>,
-    index: HashMap<String, AtomId>,
+    index: FxHashMap<String, AtomId>,
 }
 
 impl AtomTable {
-    pub fn intern(&mut self, key: String) -> (AtomId, bool) {
-        if let Some(&id) = self.index.get(&key) {
+    pub fn intern(&mut self, key: &str) -> (AtomId, bool) {
+        if let Some(&id) = self.index.get(key) {
             return (id, false);
         }
         let id = self.labels.len() as AtomId;
-        self.labels.push(key.clone());
-        self.index.insert(key, id);
+        self.labels.push(key.to_string());
+        self.index.insert(key.to_string(), id);
         (id, true)
     }
 
@@ -65,6 +64,17 @@ enum WordPattern {
     Prefix(String),
 }
 
+/// The kind of a phrase word, without its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordKind {
+    Forms = 0,
+    Exact = 1,
+    Prefix = 2,
+}
+
+/// A phrase word while building: its kind and its text in the phrase key.
+type WordRef<'a> = (WordKind, &'a str);
+
 type WordId = u32;
 type NodeId = u32;
 
@@ -80,7 +90,8 @@ struct Node {
 }
 
 pub struct MatcherBuilder {
-    words: FxHashMap<WordPattern, WordId>,
+    /// The id of each word pattern, one map per `WordKind`.
+    words: [FxHashMap<String, WordId>; 3],
     word_list: Vec<WordPattern>,
     separators: Vec<String>,
     nodes: Vec<Node>,
@@ -92,7 +103,7 @@ pub struct MatcherBuilder {
 impl MatcherBuilder {
     pub fn new() -> Self {
         MatcherBuilder {
-            words: FxHashMap::default(),
+            words: Default::default(),
             word_list: Vec::new(),
             separators: vec![" ".to_string()],
             nodes: vec![Node::default()],
@@ -105,18 +116,16 @@ impl MatcherBuilder {
     /// exact (no word forms) and a trailing `*` makes its last word a prefix.
     pub fn add_phrase(&mut self, atoms: &mut AtomTable, phrase: &str) -> AtomId {
         let key = phrase_key(phrase);
-        let (id, new) = atoms.intern(key.clone());
+        let (id, new) = atoms.intern(&key);
         if !new {
             return id;
         }
-        let (words, seps) = split_phrase(&key);
         let mut node: NodeId = 0;
-        for (i, w) in words.iter().enumerate() {
-            let word = self.word_id(w.clone());
-            let sep = if i == 0 {
-                SPACE
-            } else {
-                self.separator_id(&seps[i - 1])
+        for (sep, word) in split_phrase(&key) {
+            let word = self.word_id(word);
+            let sep = match sep {
+                None => SPACE,
+                Some(s) => self.separator_id(s),
             };
             node = self.child(node, (sep, word));
         }
@@ -126,13 +135,18 @@ impl MatcherBuilder {
         id
     }
 
-    fn word_id(&mut self, w: WordPattern) -> WordId {
-        if let Some(&id) = self.words.get(&w) {
+    fn word_id(&mut self, w: WordRef) -> WordId {
+        let (kind, word) = w;
+        if let Some(&id) = self.words[kind as usize].get(word) {
             return id;
         }
         let id = self.word_list.len() as WordId;
-        self.word_list.push(w.clone());
-        self.words.insert(w, id);
+        self.word_list.push(match kind {
+            WordKind::Forms => WordPattern::Forms(word.to_string()),
+            WordKind::Exact => WordPattern::Exact(word.to_string()),
+            WordKind::Prefix => WordPattern::Prefix(word.to_string()),
+        });
+        self.words[kind as usize].insert(word.to_string(), id);
         id
     }
 
@@ -158,7 +172,7 @@ impl MatcherBuilder {
     }
 
     pub fn add_regex(&mut self, atoms: &mut AtomTable, pattern: &str) -> AtomId {
-        let (id, new) = atoms.intern(format!("/{pattern}/"));
+        let (id, new) = atoms.intern(&format!("/{pattern}/"));
         if new {
             self.regexes.push((id, pattern.to_string()));
         }
@@ -185,20 +199,18 @@ impl MatcherBuilder {
         let set = RegexSet::new(compiled.iter().map(|(_, r)| format!("(?i:{})", r.as_str())))
             .map_err(|e| vec![(AtomId::MAX, e.to_string())])?;
 
-        let mut vocabulary: FxHashMap<Box<str>, Vec<WordId>> = FxHashMap::default();
-        let mut prefixes: Vec<(Box<str>, WordId)> = Vec::new();
+        // A word has about eight forms.
+        let mut vocabulary: FxHashMap<Box<str>, WordIds> =
+            FxHashMap::with_capacity_and_hasher(self.word_list.len() * 8, Default::default());
+        let mut prefixes = PrefixTrie::default();
         for (id, w) in self.word_list.iter().enumerate() {
             let id = id as WordId;
             match w {
                 WordPattern::Exact(s) => add_form(&mut vocabulary, s, id),
-                WordPattern::Forms(s) => word_forms(s)
-                    .iter()
-                    .for_each(|f| add_form(&mut vocabulary, f, id)),
-                WordPattern::Prefix(p) => prefixes.push((p.as_str().into(), id)),
+                WordPattern::Forms(s) => for_each_form(s, |f| add_form(&mut vocabulary, f, id)),
+                WordPattern::Prefix(p) => prefixes.insert(p, id),
             }
         }
-        // Sorted so that the prefixes a token can have form one contiguous run.
-        prefixes.sort();
         let mut nodes = self.nodes;
         for n in &mut nodes {
             n.children.sort_unstable();
@@ -215,10 +227,34 @@ impl MatcherBuilder {
     }
 }
 
-fn add_form(vocabulary: &mut FxHashMap<Box<str>, Vec<WordId>>, form: &str, id: WordId) {
-    let ids = vocabulary.entry(form.into()).or_default();
-    if !ids.contains(&id) {
-        ids.push(id);
+/// The phrase words one word form can stand for. Nearly always one ("hacked"
+/// is only "hack"), so that case needs no allocation of its own.
+#[derive(Debug, Clone)]
+enum WordIds {
+    One(WordId),
+    Many(Vec<WordId>),
+}
+
+impl WordIds {
+    fn as_slice(&self) -> &[WordId] {
+        match self {
+            WordIds::One(id) => std::slice::from_ref(id),
+            WordIds::Many(ids) => ids,
+        }
+    }
+}
+
+fn add_form(vocabulary: &mut FxHashMap<Box<str>, WordIds>, form: &str, id: WordId) {
+    // Look up before inserting, so that only new forms allocate their key.
+    match vocabulary.get_mut(form) {
+        None => {
+            vocabulary.insert(form.into(), WordIds::One(id));
+        }
+        Some(WordIds::One(first)) if *first != id => {
+            *vocabulary.get_mut(form).expect("just found") = WordIds::Many(vec![*first, id]);
+        }
+        Some(WordIds::Many(ids)) if !ids.contains(&id) => ids.push(id),
+        Some(_) => {}
     }
 }
 
@@ -234,8 +270,9 @@ pub fn phrase_key(phrase: &str) -> String {
     fold_phrase(phrase)
 }
 
-/// Splits a folded phrase key into word patterns and the separators between them.
-fn split_phrase(key: &str) -> (Vec<WordPattern>, Vec<String>) {
+/// Splits a folded phrase key into its words, each with the separator
+/// before it (none for the first word).
+fn split_phrase(key: &str) -> Vec<(Option<&str>, WordRef<'_>)> {
     let (body, exact) = match key.strip_prefix('=') {
         Some(rest) => (rest.trim_start(), true),
         None => (key, false),
@@ -245,10 +282,14 @@ fn split_phrase(key: &str) -> (Vec<WordPattern>, Vec<String>) {
         None => (body, false),
     };
     let bytes = body.as_bytes();
-    let mut words = Vec::new();
-    let mut seps = Vec::new();
+    let mut words: Vec<(Option<&str>, WordRef<'_>)> = Vec::new();
     let mut i = 0;
     let mut last_end: Option<usize> = None;
+    let kind = if exact {
+        WordKind::Exact
+    } else {
+        WordKind::Forms
+    };
     while i < bytes.len() {
         if crate::text::segment::is_word_byte(bytes[i]) {
             let start = i;
@@ -260,35 +301,104 @@ fn split_phrase(key: &str) -> (Vec<WordPattern>, Vec<String>) {
             {
                 i += 1;
             }
-            if let Some(prev) = last_end {
-                seps.push(body[prev..start].to_string());
-            }
-            words.push(body[start..i].to_string());
+            let sep = last_end.map(|prev| &body[prev..start]);
+            words.push((sep, (kind, &body[start..i])));
             last_end = Some(i);
         } else {
             i += 1;
         }
     }
-    let n = words.len();
-    let patterns = words
-        .into_iter()
-        .enumerate()
-        .map(|(k, w)| {
-            if open && k + 1 == n {
-                WordPattern::Prefix(w)
-            } else if exact {
-                WordPattern::Exact(w)
-            } else {
-                WordPattern::Forms(w)
+    if open {
+        if let Some(last) = words.last_mut() {
+            last.1.0 = WordKind::Prefix;
+        }
+    }
+    words
+}
+
+/// The prefix words (`optimi*`) as a byte trie that a token walks byte by
+/// byte, collecting every prefix it passes. (A sorted list scanned back from
+/// the token compared every prefix with the token's first letter, a third of
+/// the matching time.) Most tokens start with three letters no prefix starts
+/// with, so a bitmap of those first three letters turns them away first.
+#[derive(Debug, Clone)]
+struct PrefixTrie {
+    nodes: Vec<PrefixNode>,
+    /// Bit `start3(p)` is set for the first three letters of every prefix.
+    starts: Vec<u64>,
+    /// The shortest prefix, or one not made of three letters, turns the
+    /// bitmap off: such a prefix could match tokens it does not cover.
+    filter: bool,
+}
+
+/// (byte, child) sorted by byte, and the words whose prefix ends here.
+type PrefixNode = (Vec<(u8, u32)>, Vec<WordId>);
+
+impl Default for PrefixTrie {
+    fn default() -> Self {
+        PrefixTrie {
+            nodes: vec![(Vec::new(), Vec::new())],
+            starts: vec![0; (1 << 15) / 64],
+            filter: true,
+        }
+    }
+}
+
+/// The first three bytes of `s` as 15 bits, if they are lower-case letters.
+fn start3(s: &[u8]) -> Option<usize> {
+    match s {
+        [a @ b'a'..=b'z', b @ b'a'..=b'z', c @ b'a'..=b'z', ..] => {
+            Some(((*a - b'a') as usize) << 10 | ((*b - b'a') as usize) << 5 | (*c - b'a') as usize)
+        }
+        _ => None,
+    }
+}
+
+impl PrefixTrie {
+    fn insert(&mut self, prefix: &str, word: WordId) {
+        match start3(prefix.as_bytes()) {
+            Some(k) => self.starts[k / 64] |= 1 << (k % 64),
+            None => self.filter = false,
+        }
+        let mut node = 0usize;
+        for &b in prefix.as_bytes() {
+            let children = &self.nodes[node].0;
+            node = match children.binary_search_by_key(&b, |c| c.0) {
+                Ok(i) => children[i].1 as usize,
+                Err(i) => {
+                    let child = self.nodes.len();
+                    self.nodes[node].0.insert(i, (b, child as u32));
+                    self.nodes.push((Vec::new(), Vec::new()));
+                    child
+                }
+            };
+        }
+        self.nodes[node].1.push(word);
+    }
+
+    /// Appends the words of every prefix of `token`.
+    fn words_of(&self, token: &[u8], out: &mut Vec<WordId>) {
+        if self.filter {
+            match start3(token) {
+                Some(k) if self.starts[k / 64] & (1 << (k % 64)) != 0 => {}
+                _ => return,
             }
-        })
-        .collect();
-    (patterns, seps)
+        }
+        let mut node = 0usize;
+        for &b in token {
+            let children = &self.nodes[node].0;
+            match children.binary_search_by_key(&b, |c| c.0) {
+                Ok(i) => node = children[i].1 as usize,
+                Err(_) => return,
+            }
+            out.extend_from_slice(&self.nodes[node].1);
+        }
+    }
 }
 
 pub struct Matcher {
-    vocabulary: FxHashMap<Box<str>, Vec<WordId>>,
-    prefixes: Vec<(Box<str>, WordId)>,
+    vocabulary: FxHashMap<Box<str>, WordIds>,
+    prefixes: PrefixTrie,
     separators: Vec<String>,
     nodes: Vec<Node>,
     words: Vec<WordPattern>,
@@ -299,33 +409,22 @@ pub struct Matcher {
 impl Matcher {
     /// The phrase words a token can stand for, appended to `out`.
     fn token_words(&self, token: &str, out: &mut Vec<WordId>) {
+        let before = out.len();
         if let Some(ids) = self.vocabulary.get(token) {
-            out.extend_from_slice(ids);
+            out.extend_from_slice(ids.as_slice());
         }
         // "model's" is also "model"; "didn't" stays whole.
         if let Some(i) = token.find('\'') {
             if let Some(ids) = self.vocabulary.get(&token[..i]) {
-                out.extend(
-                    ids.iter()
-                        .filter(|id| !out.contains(id))
-                        .copied()
-                        .collect::<Vec<_>>(),
-                );
-            }
-        }
-        if !self.prefixes.is_empty() {
-            // All prefixes of `token` sort at or before it; walk back while the
-            // first byte still matches.
-            let end = self.prefixes.partition_point(|(p, _)| p.as_ref() <= token);
-            for (p, id) in self.prefixes[..end].iter().rev() {
-                if p.as_bytes()[0] != token.as_bytes()[0] {
-                    break;
-                }
-                if token.starts_with(p.as_ref()) {
-                    out.push(*id);
+                for &id in ids.as_slice() {
+                    // Only this token's words: `out` also holds earlier tokens'.
+                    if !out[before..].contains(&id) {
+                        out.push(id);
+                    }
                 }
             }
         }
+        self.prefixes.words_of(token.as_bytes(), out);
     }
 
     /// All hits in the folded text, sorted by start, then longest first.
@@ -413,29 +512,52 @@ impl Matcher {
             .map(|i| children[i].1)
     }
 
-    /// Every phrase (one regex per phrase, its words' forms as alternations)
-    /// and every regex, as regexes that ripgrep accepts.
+    /// Every phrase and regex the engine matches, as regexes that ripgrep
+    /// accepts: one line per phrase (its words' forms as alternations), then
+    /// the rules' regexes as written. See `phrase_patterns` for how close a
+    /// phrase's regex is to the engine's matching.
     pub fn export_patterns(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut path: Vec<String> = Vec::new();
-        self.export_node(0, &mut path, &mut out);
+        let mut out: Vec<String> = self.phrase_patterns().into_iter().map(|(_, p)| p).collect();
         out.extend(self.regexes.iter().map(|(_, r)| r.as_str().to_string()));
         out
     }
 
-    fn export_node(&self, node: NodeId, path: &mut Vec<String>, out: &mut Vec<String>) {
+    /// One regex per phrase, with the atoms it stands for. Meant for `rg -i`
+    /// and the Rust regex syntax. Each phrase matches where the engine matches
+    /// it, with two approximations that only matter next to non-ASCII letters
+    /// and underscores: word boundaries are ASCII ones (`(?-u:\b)`), because
+    /// ripgrep's fast engine gives up on Unicode boundaries in non-ASCII text
+    /// and runs about ten times slower; the engine's boundaries are its tokens
+    /// (ASCII letters and digits and any non-ASCII character). Forms are
+    /// written as their common stem and the endings (`hack(?:s|ed|ing)?`),
+    /// which is the same set of strings and lets a regex engine look for the
+    /// stem first.
+    pub(crate) fn phrase_patterns(&self) -> Vec<(Vec<AtomId>, String)> {
+        let mut out = Vec::new();
+        let mut path: Vec<String> = Vec::new();
+        self.export_node(0, &mut path, &mut out);
+        out
+    }
+
+    fn export_node(
+        &self,
+        node: NodeId,
+        path: &mut Vec<String>,
+        out: &mut Vec<(Vec<AtomId>, String)>,
+    ) {
         let n = &self.nodes[node as usize];
         if !n.atoms.is_empty() {
-            out.push(format!(r"\b{}", path.concat()));
+            out.push((n.atoms.clone(), format!("{BOUNDARY}{}", path.concat())));
         }
         for &((sep, word), child) in &n.children {
             let mut piece = String::new();
             if node != 0 {
                 let s = &self.separators[sep as usize];
                 piece.push_str(&if s == " " {
-                    r"\s+".to_string()
+                    // What folding turns into the single space between words.
+                    r"[\s_/\x{2010}-\x{2015}\x{2212}-]+".to_string()
                 } else {
-                    regex::escape(s)
+                    literal(s)
                 });
             }
             piece.push_str(&self.word_regex(word));
@@ -446,15 +568,61 @@ impl Matcher {
     }
 
     fn word_regex(&self, word: WordId) -> String {
+        // "model's" also stands for "model".
+        let possessive = format!("(?:{APOSTROPHE}\\w*)?{BOUNDARY}");
         match &self.words[word as usize] {
-            WordPattern::Exact(w) => format!(r"{}\b", regex::escape(w)),
-            WordPattern::Prefix(p) => format!(r"{}\w*", regex::escape(p)),
-            WordPattern::Forms(w) => {
-                let forms: Vec<String> = word_forms(w).iter().map(|f| regex::escape(f)).collect();
-                format!(r"(?:{})\b", forms.join("|"))
-            }
+            WordPattern::Exact(w) => format!("{}{possessive}", literal(w)),
+            // A token only has to start with a prefix word.
+            WordPattern::Prefix(p) => literal(p),
+            WordPattern::Forms(w) => format!("{}{possessive}", alternation(&word_forms(w))),
         }
     }
+}
+
+/// An ASCII word boundary; see `Matcher::phrase_patterns`.
+const BOUNDARY: &str = r"(?-u:\b)";
+
+/// Every quote mark that folding turns into an apostrophe.
+const APOSTROPHE: &str = r"['`\x{00B4}\x{02BC}\x{2018}\x{2019}\x{201B}]";
+
+/// `s` as a regex of its spellings before folding.
+fn literal(s: &str) -> String {
+    regex::escape(s).replace('\'', APOSTROPHE)
+}
+
+/// Words as one group: their longest common prefix, then the endings.
+fn alternation(words: &[String]) -> String {
+    let first = words[0].as_str();
+    let mut common = first.len();
+    for w in &words[1..] {
+        common = common.min(
+            first
+                .bytes()
+                .zip(w.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    while !first.is_char_boundary(common) {
+        common -= 1;
+    }
+    let stem = &first[..common];
+    let endings: Vec<&str> = words
+        .iter()
+        .map(|w| &w[common..])
+        .filter(|e| !e.is_empty())
+        .collect();
+    if endings.is_empty() {
+        return literal(stem);
+    }
+    let optional = endings.len() < words.len();
+    let endings: Vec<String> = endings.iter().map(|e| literal(e)).collect();
+    format!(
+        "{}(?:{}){}",
+        literal(stem),
+        endings.join("|"),
+        if optional { "?" } else { "" }
+    )
 }
 
 /// Turns regex compile failures into taxonomy errors at the rules that use them.
@@ -540,6 +708,15 @@ mod tests {
         assert_eq!(
             hits(&["model"], "the model's output"),
             vec!["model=model's"]
+        );
+    }
+
+    #[test]
+    fn possessives_match_wherever_they_are() {
+        // The second "AI's" used to be missed because an earlier token was "ai".
+        assert_eq!(
+            hits(&["ai"], "AI's tool and AI's output"),
+            vec!["ai=ai's", "ai=ai's"]
         );
     }
 

@@ -2,6 +2,8 @@
 //! files around it. A test checks that every file under `taxonomy/` is listed.
 
 use super::Source;
+use super::schema::FileDef;
+use std::collections::HashMap;
 
 pub const FILES: &[(&str, &str)] = &[
     (
@@ -66,4 +68,37 @@ pub fn sources() -> Vec<Source> {
             text: text.to_string(),
         })
         .collect()
+}
+
+/// The files above as build.rs parsed them, by name (see build.rs for why).
+const PARSED: &str = include_str!(concat!(env!("OUT_DIR"), "/taxonomy.json"));
+
+/// The build-time parse of every embedded file that parsed; a file missing
+/// here is parsed from its YAML, which reports its mistakes with locations.
+pub fn parsed() -> HashMap<String, FileDef> {
+    serde_json::from_str(PARSED).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_time_parse_is_the_yaml() {
+        let parsed = parsed();
+        assert_eq!(parsed.len(), FILES.len(), "build.rs parsed every file");
+        for (name, text) in FILES {
+            let from_yaml: FileDef = if text.trim().is_empty() {
+                FileDef::default()
+            } else {
+                serde_yaml::from_str(text).unwrap()
+            };
+            let from_json = parsed.get(*name).expect("parsed at build time");
+            assert_eq!(
+                serde_json::to_value(from_json).unwrap(),
+                serde_json::to_value(&from_yaml).unwrap(),
+                "{name}"
+            );
+        }
+    }
 }

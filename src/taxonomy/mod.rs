@@ -42,7 +42,12 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// The default taxonomy compiled into the binary.
     pub fn embedded() -> Result<Taxonomy> {
-        Taxonomy::from_sources(embedded::sources(), "built-in taxonomy")
+        let sources = embedded::sources();
+        let mut parsed = embedded::parsed();
+        let mut taxonomy = load::merge_parsed(&sources, |s| parsed.remove(&s.name))?;
+        taxonomy.origin = "built-in taxonomy".to_string();
+        validate::check(&taxonomy, &sources)?;
+        Ok(taxonomy)
     }
 
     /// A taxonomy file, or a directory whose `*.yaml`/`*.yml` files together

@@ -81,46 +81,67 @@ fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
-/// All forms a single lower-case word may take in text, the word itself first.
+/// All forms a single lower-case word may take in text, the word itself first,
+/// without duplicates.
+pub fn word_forms(word: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for_each_form(word, |f| {
+        // Forms are few (under twenty), so a linear check beats hashing them.
+        if !out.iter().any(|o| o == f) {
+            out.push(f.to_string());
+        }
+    });
+    out
+}
+
+/// Calls `emit` with every form of `word` (the word itself first; a form may
+/// come twice). Start-up builds the vocabulary from this for thousands of
+/// words, so it writes the forms into one reused buffer instead of allocating
+/// a string for each.
 ///
 /// Short words (under four letters) and words with non-letters are kept exact:
 /// suffixing "ai" or "us" would produce real, unrelated words.
-pub fn word_forms(word: &str) -> Vec<String> {
-    let mut out = vec![word.to_string()];
+pub fn for_each_form(word: &str, mut emit: impl FnMut(&str)) {
+    emit(word);
     let bytes = word.as_bytes();
-    if let Some((_, irregular)) = IRREGULAR.iter().find(|(base, _)| *base == word) {
-        out.extend(irregular.iter().map(|s| s.to_string()));
+    if let Ok(i) = IRREGULAR.binary_search_by(|(base, _)| (*base).cmp(word)) {
+        IRREGULAR[i].1.iter().for_each(|f| emit(f));
     }
-    if bytes.len() < 4 || !bytes.iter().all(|b| b.is_ascii_lowercase()) {
+    let mut buf = String::with_capacity(word.len() + 8);
+    let mut form = |parts: &[&str]| {
+        buf.clear();
+        parts.iter().for_each(|p| buf.push_str(p));
+        emit(&buf);
+    };
+    let letters = bytes.iter().all(|b| b.is_ascii_lowercase());
+    if bytes.len() < 4 || !letters {
         // Short words still get their irregular forms and a plain plural.
-        if bytes.len() >= 2 && bytes.iter().all(|b| b.is_ascii_lowercase()) {
-            out.push(format!("{word}s"));
+        if bytes.len() >= 2 && letters {
+            form(&[word, "s"]);
         }
-        dedup(&mut out);
-        return out;
+        return;
     }
     let n = bytes.len();
     let last = bytes[n - 1];
     let before_last = bytes[n - 2];
-    let push = |out: &mut Vec<String>, s: String| out.push(s);
 
     if last == b'e' {
         let stem = &word[..n - 1];
         for suffix in ["s", "d", "r", "rs"] {
-            push(&mut out, format!("{word}{suffix}"));
+            form(&[word, suffix]);
         }
         for suffix in ["ing", "ion", "ions"] {
-            push(&mut out, format!("{stem}{suffix}"));
+            form(&[stem, suffix]);
         }
     } else if last == b'y' && !is_vowel(before_last) {
         let stem = &word[..n - 1];
         for suffix in ["ies", "ied", "ier", "iers"] {
-            push(&mut out, format!("{stem}{suffix}"));
+            form(&[stem, suffix]);
         }
-        push(&mut out, format!("{word}ing"));
+        form(&[word, "ing"]);
     } else if word.ends_with("sis") {
         // analysis -> analyses, diagnosis -> diagnoses
-        push(&mut out, format!("{}ses", &word[..n - 3]));
+        form(&[&word[..n - 3], "ses"]);
     } else {
         let plural =
             if matches!(last, b's' | b'x' | b'z') || word.ends_with("ch") || word.ends_with("sh") {
@@ -128,14 +149,14 @@ pub fn word_forms(word: &str) -> Vec<String> {
             } else {
                 "s"
             };
-        push(&mut out, format!("{word}{plural}"));
+        form(&[word, plural]);
         for suffix in ["ed", "ing", "er", "ers"] {
-            push(&mut out, format!("{word}{suffix}"));
+            form(&[word, suffix]);
         }
         // detect -> detection, predict -> prediction; other endings rarely take -ion.
         if last == b't' {
-            push(&mut out, format!("{word}ion"));
-            push(&mut out, format!("{word}ions"));
+            form(&[word, "ion"]);
+            form(&[word, "ions"]);
         }
         // stop -> stopped: consonant-vowel-consonant endings double the last letter.
         let third_last = bytes[n - 3];
@@ -144,24 +165,11 @@ pub fn word_forms(word: &str) -> Vec<String> {
             && is_vowel(before_last)
             && !is_vowel(third_last)
         {
-            let doubled = format!("{word}{}", last as char);
+            let doubled = [last];
+            let doubled = std::str::from_utf8(&doubled).expect("ASCII letter");
             for suffix in ["ed", "ing", "er", "ers"] {
-                push(&mut out, format!("{doubled}{suffix}"));
+                form(&[word, doubled, suffix]);
             }
-        }
-    }
-    dedup(&mut out);
-    out
-}
-
-/// Forms are few (under twenty), so a quadratic pass beats hashing them.
-fn dedup(v: &mut Vec<String>) {
-    let mut i = 0;
-    while i < v.len() {
-        if v[..i].contains(&v[i]) {
-            v.remove(i);
-        } else {
-            i += 1;
         }
     }
 }
@@ -189,6 +197,11 @@ mod tests {
         assert!(has("deploy", "deployed"));
         assert!(has("deny", "denied"));
         assert!(has("stop", "stopped"));
+    }
+
+    #[test]
+    fn irregular_table_is_sorted_for_binary_search() {
+        assert!(super::IRREGULAR.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]
