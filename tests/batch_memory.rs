@@ -78,7 +78,7 @@ fn a_50_mb_input_is_streamed_in_bounded_memory() {
 
     let output = dir.path().join("out.jsonl");
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("aitag"));
-    cmd.args(["batch", "-j", "4", "-o", "jsonl"])
+    cmd.args(["batch", "-j", "2", "-o", "jsonl"])
         .arg(&input)
         .stdout(File::create(&output).unwrap())
         .stderr(Stdio::null());
