@@ -6,7 +6,7 @@
 # command: it takes a few minutes.
 #
 #   scripts/bench.sh            # all figures
-#   BENCH_RUNS=5 scripts/bench.sh
+#   BENCH_RUNS=5 BENCH_RG_RUNS=3 BENCH_CORPUS_MB=50 scripts/bench.sh
 #
 # Needs: cargo, python3, and (installed with apt-get when missing, as root)
 # ripgrep, hyperfine and GNU time.
@@ -80,16 +80,18 @@ echo "corpus: $CORPUS ($MB MB, $(wc -l <"$CORPUS") lines); $(wc -l <"$PATTERNS")
 median() { # hyperfine JSON -> median seconds of the one command
     python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$1"
 }
-timeit() { # NAME COMMAND... -> median seconds
-    local name=$1
-    shift
-    hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-json "$DATA/$name.json" "$*" >&2
+timeit() { # NAME RUNS WARMUP COMMAND... -> median seconds
+    local name=$1 runs=$2 warmup=$3
+    shift 3
+    hyperfine -N --style none --warmup "$warmup" --runs "$runs" --export-json "$DATA/$name.json" "$*" >&2
     median "$DATA/$name.json"
 }
-T_RG=$(timeit rg rg -c -i -f "$PATTERNS" "$CORPUS")
-T_ALL=$(timeit aitag "$AITAG" batch --input lines --output jsonl "$CORPUS")
-T_J1=$(timeit aitag-j1 "$AITAG" batch -j 1 --input lines --output jsonl "$CORPUS")
-T_J2=$(timeit aitag-j2 "$AITAG" batch -j 2 --input lines --output jsonl "$CORPUS")
+# ripgrep needs minutes for the corpus (see docs/performance.md): fewer runs,
+# no warm-up (the corpus is in the page cache after it was written).
+T_RG=$(timeit rg "${BENCH_RG_RUNS:-2}" 0 rg -c -i -f "$PATTERNS" "$CORPUS")
+T_ALL=$(timeit aitag "$RUNS" 1 "$AITAG" batch --input lines --output jsonl "$CORPUS")
+T_J1=$(timeit aitag-j1 "$RUNS" 1 "$AITAG" batch -j 1 --input lines --output jsonl "$CORPUS")
+T_J2=$(timeit aitag-j2 "$RUNS" 1 "$AITAG" batch -j 2 --input lines --output jsonl "$CORPUS")
 
 rss_kb() { # FILE -> peak RSS in KB of the batch over it
     /usr/bin/time -f %M "$AITAG" batch --input lines --output jsonl "$1" 2>&1 >/dev/null | tail -1

@@ -15,6 +15,7 @@ use crate::text::inflect::{for_each_form, word_forms};
 use crate::text::{NormText, Token, fold_phrase, token_at};
 use regex::{Regex, RegexSet};
 use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 pub type AtomId = u32;
 
@@ -182,22 +183,35 @@ impl MatcherBuilder {
     /// Builds the vocabulary and compiles the regexes. Regex errors name the
     /// atom; the caller adds the locations of the rules that use it.
     pub fn build(self) -> Result<Matcher, Vec<(AtomId, String)>> {
+        // Compiling the rules' regexes was over half of a short run's start-up
+        // (Unicode classes under (?i) make big automata). The set is needed
+        // for every text; each regex on its own only finds the positions in
+        // a text the set says it matches, so it is compiled then, once.
+        // Parsing each one here still reports its syntax errors by rule.
         let mut errors = Vec::new();
-        let mut compiled = Vec::new();
         for (atom, pattern) in &self.regexes {
-            match regex::RegexBuilder::new(pattern)
+            if let Err(e) = regex_syntax::ParserBuilder::new()
                 .case_insensitive(true)
                 .build()
+                .parse(pattern)
             {
-                Ok(r) => compiled.push((*atom, r)),
-                Err(e) => errors.push((*atom, e.to_string())),
+                errors.push((*atom, e.to_string()));
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-        let set = RegexSet::new(compiled.iter().map(|(_, r)| format!("(?i:{})", r.as_str())))
+        let set = RegexSet::new(self.regexes.iter().map(|(_, p)| format!("(?i:{p})")))
             .map_err(|e| vec![(AtomId::MAX, e.to_string())])?;
+        let compiled = self
+            .regexes
+            .into_iter()
+            .map(|(atom, pattern)| LazyRegex {
+                atom,
+                pattern,
+                regex: OnceLock::new(),
+            })
+            .collect();
 
         // A word has about eight forms.
         let mut vocabulary: FxHashMap<Box<str>, WordIds> =
@@ -396,13 +410,33 @@ impl PrefixTrie {
     }
 }
 
+/// A rule's regex, compiled the first time a text needs its positions.
+struct LazyRegex {
+    atom: AtomId,
+    pattern: String,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.pattern)
+                    .case_insensitive(true)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
 pub struct Matcher {
     vocabulary: FxHashMap<Box<str>, WordIds>,
     prefixes: PrefixTrie,
     separators: Vec<String>,
     nodes: Vec<Node>,
     words: Vec<WordPattern>,
-    regexes: Vec<(AtomId, Regex)>,
+    regexes: Vec<LazyRegex>,
     set: RegexSet,
 }
 
@@ -475,7 +509,11 @@ impl Matcher {
         }
         if !self.regexes.is_empty() && !tokens.is_empty() {
             for i in self.set.matches(text).iter() {
-                let (atom, re) = &self.regexes[i];
+                let LazyRegex { atom, .. } = &self.regexes[i];
+                // The set compiled this pattern, so it compiles on its own too.
+                let Some(re) = self.regexes[i].get() else {
+                    continue;
+                };
                 for m in re.find_iter(text) {
                     if m.end() == m.start() {
                         continue;
@@ -518,7 +556,7 @@ impl Matcher {
     /// phrase's regex is to the engine's matching.
     pub fn export_patterns(&self) -> Vec<String> {
         let mut out: Vec<String> = self.phrase_patterns().into_iter().map(|(_, p)| p).collect();
-        out.extend(self.regexes.iter().map(|(_, r)| r.as_str().to_string()));
+        out.extend(self.regexes.iter().map(|r| r.pattern.clone()));
         out
     }
 
@@ -534,7 +572,7 @@ impl Matcher {
     /// stem first.
     pub(crate) fn phrase_patterns(&self) -> Vec<(Vec<AtomId>, String)> {
         let mut out = Vec::new();
-        let mut path: Vec<String> = Vec::new();
+        let mut path = Vec::new();
         self.export_node(0, &mut path, &mut out);
         out
     }
@@ -542,39 +580,46 @@ impl Matcher {
     fn export_node(
         &self,
         node: NodeId,
-        path: &mut Vec<String>,
+        path: &mut Vec<(String, WordId)>,
         out: &mut Vec<(Vec<AtomId>, String)>,
     ) {
         let n = &self.nodes[node as usize];
         if !n.atoms.is_empty() {
-            out.push((n.atoms.clone(), format!("{BOUNDARY}{}", path.concat())));
+            let mut pattern = BOUNDARY.to_string();
+            for (i, (sep, word)) in path.iter().enumerate() {
+                pattern.push_str(sep);
+                pattern.push_str(&self.word_regex(*word, i + 1 == path.len()));
+            }
+            out.push((n.atoms.clone(), pattern));
         }
         for &((sep, word), child) in &n.children {
-            let mut piece = String::new();
-            if node != 0 {
-                let s = &self.separators[sep as usize];
-                piece.push_str(&if s == " " {
-                    // What folding turns into the single space between words.
-                    r"[\s_/\x{2010}-\x{2015}\x{2212}-]+".to_string()
-                } else {
-                    literal(s)
-                });
-            }
-            piece.push_str(&self.word_regex(word));
-            path.push(piece);
+            let sep = if node == 0 {
+                String::new()
+            } else if self.separators[sep as usize] == " " {
+                // What folding turns into the single space between words.
+                r"[\s_/\x{2010}-\x{2015}\x{2212}-]+".to_string()
+            } else {
+                literal(&self.separators[sep as usize])
+            };
+            path.push((sep, word));
             self.export_node(child, path, out);
             path.pop();
         }
     }
 
-    fn word_regex(&self, word: WordId) -> String {
-        // "model's" also stands for "model".
-        let possessive = format!("(?:{APOSTROPHE}\\w*)?{BOUNDARY}");
+    /// A phrase word. Inside a phrase, "model's" also stands for "model";
+    /// the last word needs no such tail, since its match has ended.
+    fn word_regex(&self, word: WordId, last: bool) -> String {
+        let end = if last {
+            BOUNDARY.to_string()
+        } else {
+            format!("(?:{APOSTROPHE}(?-u:\\w)+)?{BOUNDARY}")
+        };
         match &self.words[word as usize] {
-            WordPattern::Exact(w) => format!("{}{possessive}", literal(w)),
+            WordPattern::Exact(w) => format!("{}{end}", literal(w)),
             // A token only has to start with a prefix word.
             WordPattern::Prefix(p) => literal(p),
-            WordPattern::Forms(w) => format!("{}{possessive}", alternation(&word_forms(w))),
+            WordPattern::Forms(w) => format!("{}{end}", alternation(&word_forms(w))),
         }
     }
 }
