@@ -7,15 +7,15 @@
 //! the vocabulary walk the trie. Compared with compiling every surface form of
 //! every phrase into a byte automaton, this keeps start-up cheap (the number of
 //! surface forms of a multi-word phrase is the product of its words' forms)
-//! and gives word boundaries for free. Regexes sit behind a `RegexSet`, so a
-//! text that matches none of them costs one scan.
+//! and gives word boundaries for free. The rules' regexes are found by
+//! `regexes`, which runs only those a text's literals allow.
 
+use super::regexes::RuleRegexes;
 use crate::error::{Location, TaxonomyError};
 use crate::text::inflect::{for_each_form, word_forms};
 use crate::text::{NormText, Token, fold_phrase, token_at};
-use regex::{Regex, RegexSet};
 use rustc_hash::FxHashMap;
-use std::sync::OnceLock;
+use smol_str::SmolStr;
 
 pub type AtomId = u32;
 
@@ -34,8 +34,10 @@ pub struct Hit {
 /// The phrases and regexes of the taxonomy, keyed by their folded form.
 #[derive(Debug, Default, Clone)]
 pub struct AtomTable {
-    pub labels: Vec<String>,
-    index: FxHashMap<String, AtomId>,
+    /// Short labels are inline and long ones shared with `index`, so a new
+    /// atom allocates at most once.
+    pub labels: Vec<SmolStr>,
+    index: FxHashMap<SmolStr, AtomId>,
 }
 
 impl AtomTable {
@@ -44,8 +46,9 @@ impl AtomTable {
             return (id, false);
         }
         let id = self.labels.len() as AtomId;
-        self.labels.push(key.to_string());
-        self.index.insert(key.to_string(), id);
+        let label = SmolStr::new(key);
+        self.labels.push(label.clone());
+        self.index.insert(label, id);
         (id, true)
     }
 
@@ -58,11 +61,11 @@ impl AtomTable {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum WordPattern {
     /// The word and its usual forms.
-    Forms(String),
+    Forms(SmolStr),
     /// Exactly this word.
-    Exact(String),
+    Exact(SmolStr),
     /// Any word that starts with this.
-    Prefix(String),
+    Prefix(SmolStr),
 }
 
 /// The kind of a phrase word, without its text.
@@ -82,22 +85,87 @@ type NodeId = u32;
 /// Separator id 0 is the single space that folding leaves between words.
 const SPACE: u32 = 0;
 
+/// The trie of phrase words, stored flat: the children of node `n` are
+/// `keys[starts[n]..starts[n + 1]]` (sorted, with `targets` alongside), and
+/// the phrases that end at it `atoms[atom_starts[n]..atom_starts[n + 1]]`.
+/// One allocation per array instead of two per node, and a walk stays in a
+/// few cache lines.
 #[derive(Debug, Default, Clone)]
-struct Node {
-    /// (separator before the word, word) -> child
-    children: Vec<((u32, WordId), NodeId)>,
-    /// Phrases that end here.
+struct Trie {
+    starts: Vec<u32>,
+    /// (separator before the word, word)
+    keys: Vec<(u32, WordId)>,
+    targets: Vec<NodeId>,
+    atom_starts: Vec<u32>,
     atoms: Vec<AtomId>,
+}
+
+impl Trie {
+    /// From the edges (parent, separator, word) -> child and the (node,
+    /// phrase) pairs of a trie of `nodes` nodes.
+    fn new(
+        nodes: usize,
+        edges: FxHashMap<(NodeId, u32, WordId), NodeId>,
+        mut ends: Vec<(NodeId, AtomId)>,
+    ) -> Trie {
+        let mut edges: Vec<((NodeId, u32, WordId), NodeId)> = edges.into_iter().collect();
+        edges.sort_unstable();
+        // Stable: a node's phrases keep the order they were added in.
+        ends.sort_by_key(|&(node, _)| node);
+        Trie {
+            starts: offsets(nodes, edges.iter().map(|e| e.0.0)),
+            keys: edges
+                .iter()
+                .map(|&((_, sep, word), _)| (sep, word))
+                .collect(),
+            targets: edges.iter().map(|e| e.1).collect(),
+            atom_starts: offsets(nodes, ends.iter().map(|e| e.0)),
+            atoms: ends.into_iter().map(|e| e.1).collect(),
+        }
+    }
+
+    fn children(&self, node: NodeId) -> std::ops::Range<usize> {
+        self.starts[node as usize] as usize..self.starts[node as usize + 1] as usize
+    }
+
+    fn child(&self, node: NodeId, key: (u32, WordId)) -> Option<NodeId> {
+        let range = self.children(node);
+        let keys = &self.keys[range.clone()];
+        keys.binary_search(&key)
+            .ok()
+            .map(|i| self.targets[range.start + i])
+    }
+
+    fn atoms(&self, node: NodeId) -> &[AtomId] {
+        &self.atoms
+            [self.atom_starts[node as usize] as usize..self.atom_starts[node as usize + 1] as usize]
+    }
+}
+
+/// For sorted node ids with one entry each, the start of each node's run
+/// (`nodes + 1` offsets).
+fn offsets(nodes: usize, sorted: impl Iterator<Item = NodeId>) -> Vec<u32> {
+    let mut counts = vec![0u32; nodes + 1];
+    for node in sorted {
+        counts[node as usize + 1] += 1;
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    counts
 }
 
 pub struct MatcherBuilder {
     /// The id of each word pattern, one map per `WordKind`.
-    words: [FxHashMap<String, WordId>; 3],
+    words: [FxHashMap<SmolStr, WordId>; 3],
     word_list: Vec<WordPattern>,
     separators: Vec<String>,
-    nodes: Vec<Node>,
-    /// Trie edges while building; the root alone has thousands of children.
+    /// The trie while building: its number of nodes (the root is 0), its
+    /// edges (parent, separator, word) -> child, and the node each phrase
+    /// ends at.
+    nodes: u32,
     edges: FxHashMap<(NodeId, u32, WordId), NodeId>,
+    ends: Vec<(NodeId, AtomId)>,
     regexes: Vec<(AtomId, String)>,
 }
 
@@ -107,8 +175,9 @@ impl MatcherBuilder {
             words: Default::default(),
             word_list: Vec::new(),
             separators: vec![" ".to_string()],
-            nodes: vec![Node::default()],
+            nodes: 1,
             edges: FxHashMap::default(),
+            ends: Vec::new(),
             regexes: Vec::new(),
         }
     }
@@ -131,7 +200,7 @@ impl MatcherBuilder {
             node = self.child(node, (sep, word));
         }
         if node != 0 {
-            self.nodes[node as usize].atoms.push(id);
+            self.ends.push((node, id));
         }
         id
     }
@@ -142,12 +211,13 @@ impl MatcherBuilder {
             return id;
         }
         let id = self.word_list.len() as WordId;
+        let word = SmolStr::new(word);
+        self.words[kind as usize].insert(word.clone(), id);
         self.word_list.push(match kind {
-            WordKind::Forms => WordPattern::Forms(word.to_string()),
-            WordKind::Exact => WordPattern::Exact(word.to_string()),
-            WordKind::Prefix => WordPattern::Prefix(word.to_string()),
+            WordKind::Forms => WordPattern::Forms(word),
+            WordKind::Exact => WordPattern::Exact(word),
+            WordKind::Prefix => WordPattern::Prefix(word),
         });
-        self.words[kind as usize].insert(word.to_string(), id);
         id
     }
 
@@ -162,14 +232,11 @@ impl MatcherBuilder {
     }
 
     fn child(&mut self, node: NodeId, key: (u32, WordId)) -> NodeId {
-        if let Some(&c) = self.edges.get(&(node, key.0, key.1)) {
-            return c;
-        }
-        let c = self.nodes.len() as NodeId;
-        self.nodes.push(Node::default());
-        self.nodes[node as usize].children.push((key, c));
-        self.edges.insert((node, key.0, key.1), c);
-        c
+        let next = &mut self.nodes;
+        *self.edges.entry((node, key.0, key.1)).or_insert_with(|| {
+            *next += 1;
+            *next - 1
+        })
     }
 
     pub fn add_regex(&mut self, atoms: &mut AtomTable, pattern: &str) -> AtomId {
@@ -180,41 +247,21 @@ impl MatcherBuilder {
         id
     }
 
-    /// Builds the vocabulary and compiles the regexes. Regex errors name the
-    /// atom; the caller adds the locations of the rules that use it.
-    pub fn build(self) -> Result<Matcher, Vec<(AtomId, String)>> {
-        // Compiling the rules' regexes was over half of a short run's start-up
-        // (Unicode classes under (?i) make big automata). The set is needed
-        // for every text; each regex on its own only finds the positions in
-        // a text the set says it matches, so it is compiled then, once.
-        // Parsing each one here still reports its syntax errors by rule.
-        let mut errors = Vec::new();
-        for (atom, pattern) in &self.regexes {
-            if let Err(e) = regex_syntax::ParserBuilder::new()
-                .case_insensitive(true)
-                .build()
-                .parse(pattern)
-            {
-                errors.push((*atom, e.to_string()));
+    /// Builds the vocabulary and parses the regexes; with `compile_regexes`,
+    /// also compiles them now rather than when a text first needs one. Regex
+    /// errors name the atom; the caller adds the locations of the rules that
+    /// use it.
+    pub fn build(self, compile_regexes: bool) -> Result<Matcher, Vec<(AtomId, String)>> {
+        let regexes = RuleRegexes::new(self.regexes)?;
+        if compile_regexes {
+            let failures = regexes.compile_all();
+            if !failures.is_empty() {
+                return Err(failures);
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let set = RegexSet::new(self.regexes.iter().map(|(_, p)| format!("(?i:{p})")))
-            .map_err(|e| vec![(AtomId::MAX, e.to_string())])?;
-        let compiled = self
-            .regexes
-            .into_iter()
-            .map(|(atom, pattern)| LazyRegex {
-                atom,
-                pattern,
-                regex: OnceLock::new(),
-            })
-            .collect();
 
         // A word has about eight forms.
-        let mut vocabulary: FxHashMap<Box<str>, WordIds> =
+        let mut vocabulary: FxHashMap<SmolStr, WordIds> =
             FxHashMap::with_capacity_and_hasher(self.word_list.len() * 8, Default::default());
         let mut prefixes = PrefixTrie::default();
         for (id, w) in self.word_list.iter().enumerate() {
@@ -225,18 +272,13 @@ impl MatcherBuilder {
                 WordPattern::Prefix(p) => prefixes.insert(p, id),
             }
         }
-        let mut nodes = self.nodes;
-        for n in &mut nodes {
-            n.children.sort_unstable();
-        }
         Ok(Matcher {
             vocabulary,
             prefixes,
             separators: self.separators,
-            nodes,
+            trie: Trie::new(self.nodes as usize, self.edges, self.ends),
             words: self.word_list,
-            regexes: compiled,
-            set,
+            regexes,
         })
     }
 }
@@ -258,11 +300,10 @@ impl WordIds {
     }
 }
 
-fn add_form(vocabulary: &mut FxHashMap<Box<str>, WordIds>, form: &str, id: WordId) {
-    // Look up before inserting, so that only new forms allocate their key.
+fn add_form(vocabulary: &mut FxHashMap<SmolStr, WordIds>, form: &str, id: WordId) {
     match vocabulary.get_mut(form) {
         None => {
-            vocabulary.insert(form.into(), WordIds::One(id));
+            vocabulary.insert(SmolStr::new(form), WordIds::One(id));
         }
         Some(WordIds::One(first)) if *first != id => {
             *vocabulary.get_mut(form).expect("just found") = WordIds::Many(vec![*first, id]);
@@ -410,34 +451,13 @@ impl PrefixTrie {
     }
 }
 
-/// A rule's regex, compiled the first time a text needs its positions.
-struct LazyRegex {
-    atom: AtomId,
-    pattern: String,
-    regex: OnceLock<Option<Regex>>,
-}
-
-impl LazyRegex {
-    fn get(&self) -> Option<&Regex> {
-        self.regex
-            .get_or_init(|| {
-                regex::RegexBuilder::new(&self.pattern)
-                    .case_insensitive(true)
-                    .build()
-                    .ok()
-            })
-            .as_ref()
-    }
-}
-
 pub struct Matcher {
-    vocabulary: FxHashMap<Box<str>, WordIds>,
+    vocabulary: FxHashMap<SmolStr, WordIds>,
     prefixes: PrefixTrie,
     separators: Vec<String>,
-    nodes: Vec<Node>,
+    trie: Trie,
     words: Vec<WordPattern>,
-    regexes: Vec<LazyRegex>,
-    set: RegexSet,
+    regexes: RuleRegexes,
 }
 
 impl Matcher {
@@ -482,8 +502,7 @@ impl Matcher {
                 }
             }
             while let Some((node, j)) = stack.pop() {
-                let n = &self.nodes[node as usize];
-                for &atom in &n.atoms {
+                for &atom in self.trie.atoms(node) {
                     hits.push(Hit {
                         atom,
                         start: tokens[i].start,
@@ -493,7 +512,7 @@ impl Matcher {
                         sentence: sentence_of_token[i],
                     });
                 }
-                if n.children.is_empty() || j >= tokens.len() {
+                if self.trie.children(node).is_empty() || j >= tokens.len() {
                     continue;
                 }
                 let gap = &text[tokens[j - 1].end as usize..tokens[j].start as usize];
@@ -508,21 +527,16 @@ impl Matcher {
             }
         }
         if !self.regexes.is_empty() && !tokens.is_empty() {
-            for i in self.set.matches(text).iter() {
-                let LazyRegex { atom, .. } = &self.regexes[i];
-                // The set compiled this pattern, so it compiles on its own too.
-                let Some(re) = self.regexes[i].get() else {
-                    continue;
-                };
-                for m in re.find_iter(text) {
-                    if m.end() == m.start() {
-                        continue;
-                    }
+            let mut candidates = Vec::new();
+            self.regexes.candidates(text, &mut candidates);
+            for i in candidates {
+                let (atom, matches) = self.regexes.find(i, text);
+                for m in matches {
                     let tok_start = token_at(tokens, m.start()).min(tokens.len() - 1);
                     let tok_end = (token_at(tokens, m.end() - 1).min(tokens.len() - 1) + 1)
                         .max(tok_start + 1);
                     hits.push(Hit {
-                        atom: *atom,
+                        atom,
                         start: m.start() as u32,
                         end: m.end() as u32,
                         tok_start: tok_start as u32,
@@ -543,11 +557,13 @@ impl Matcher {
     }
 
     fn child(&self, node: NodeId, key: (u32, WordId)) -> Option<NodeId> {
-        let children = &self.nodes[node as usize].children;
-        children
-            .binary_search_by(|(k, _)| k.cmp(&key))
-            .ok()
-            .map(|i| children[i].1)
+        self.trie.child(node, key)
+    }
+
+    /// Compiles every rule regex that is not compiled yet; the failures.
+    #[cfg(test)]
+    pub fn compile_regexes(&self) -> Vec<(AtomId, String)> {
+        self.regexes.compile_all()
     }
 
     /// Every phrase and regex the engine matches, as regexes that ripgrep
@@ -556,7 +572,7 @@ impl Matcher {
     /// phrase's regex is to the engine's matching.
     pub fn export_patterns(&self) -> Vec<String> {
         let mut out: Vec<String> = self.phrase_patterns().into_iter().map(|(_, p)| p).collect();
-        out.extend(self.regexes.iter().map(|r| r.pattern.clone()));
+        out.extend(self.regexes.patterns().map(str::to_string));
         out
     }
 
@@ -583,16 +599,17 @@ impl Matcher {
         path: &mut Vec<(String, WordId)>,
         out: &mut Vec<(Vec<AtomId>, String)>,
     ) {
-        let n = &self.nodes[node as usize];
-        if !n.atoms.is_empty() {
+        let atoms = self.trie.atoms(node);
+        if !atoms.is_empty() {
             let mut pattern = BOUNDARY.to_string();
             for (i, (sep, word)) in path.iter().enumerate() {
                 pattern.push_str(sep);
                 pattern.push_str(&self.word_regex(*word, i + 1 == path.len()));
             }
-            out.push((n.atoms.clone(), pattern));
+            out.push((atoms.to_vec(), pattern));
         }
-        for &((sep, word), child) in &n.children {
+        for i in self.trie.children(node) {
+            let ((sep, word), child) = (self.trie.keys[i], self.trie.targets[i]);
             let sep = if node == 0 {
                 String::new()
             } else if self.separators[sep as usize] == " " {
@@ -702,7 +719,7 @@ mod tests {
         for p in phrases {
             b.add_phrase(&mut atoms, p);
         }
-        let m = b.build().unwrap();
+        let m = b.build(true).unwrap();
         let norm = NormText::new(text);
         let (tokens, _) = segment(&norm, text);
         let sentences = vec![0; tokens.len()];

@@ -3,6 +3,7 @@
 mod conditions;
 mod context;
 mod matcher;
+mod regexes;
 mod scoring;
 
 use crate::classification::Classification;
@@ -142,7 +143,10 @@ impl Engine {
                 cond,
             });
         }
-        let matcher = builder.build().map_err(|failures| {
+        // The built-in taxonomy's regexes are known to compile (a test
+        // compiles them), so they wait until a text needs them; a user's are
+        // compiled now, so that a pattern over the size limit is reported.
+        let matcher = builder.build(!taxonomy.builtin).map_err(|failures| {
             let users = |atom: AtomId| regex_users.get(&atom).cloned().unwrap_or_default();
             let mut errors = matcher::regex_errors(failures, &atoms, &users);
             if errors.is_empty() {
@@ -400,6 +404,12 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_builtin_regex_compiles() {
+        let engine = Engine::embedded().unwrap();
+        assert_eq!(engine.matcher.compile_regexes(), vec![]);
+    }
 
     /// `aitag taxonomy --patterns` must be a fair stand-in for the engine
     /// (ripgrep is timed against it): every phrase the engine finds in an AIID

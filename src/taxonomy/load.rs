@@ -95,6 +95,7 @@ pub fn merge_parsed(
         lexicons: BTreeMap::new(),
         rules: Vec::new(),
         origin: String::new(),
+        builtin: false,
     };
     let mut settings_from: Option<String> = None;
     for source in sources {
@@ -222,22 +223,28 @@ struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     fn new(source: &'a Source) -> Self {
+        let text = source.text.as_str();
         let mut lines = FxHashMap::default();
-        for (i, line) in source.text.lines().enumerate() {
-            let indent = line.len() - line.trim_start().len();
-            let content = line.trim_start();
-            let (content, col) = match content.strip_prefix("- ") {
-                Some(rest) => (
-                    rest.trim_start(),
-                    indent + (content.len() - rest.trim_start().len()),
-                ),
-                None => (content, indent),
-            };
-            let content = content.split(" #").next().unwrap_or(content).trim_end();
-            // Only rule ids and lexicon names are looked up; indexing every line
-            // of every file was a sixth of the start-up.
-            if content.starts_with("id:") || content.ends_with(':') {
-                lines.entry(content).or_insert((i + 1, col + 1));
+        // Only rule ids and lexicon names are looked up, and both lines hold
+        // a colon: visiting just the lines with one (found with memchr) was
+        // a fifth of the work of visiting every line of every file.
+        let mut line_no = 1;
+        let mut counted_to = 0;
+        let mut next_line = 0;
+        for colon in memchr::memchr_iter(b':', text.as_bytes()) {
+            if colon < next_line {
+                continue; // a second colon on a line already seen
+            }
+            let start = text[..colon].rfind('\n').map_or(0, |i| i + 1);
+            line_no += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count();
+            counted_to = start;
+            let end =
+                memchr::memchr(b'\n', &text.as_bytes()[colon..]).map_or(text.len(), |i| colon + i);
+            next_line = end + 1;
+            let line = &text[start..end];
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if let Some((content, col)) = key_line(line) {
+                lines.entry(content).or_insert((line_no, col));
             }
         }
         LineIndex {
@@ -257,9 +264,77 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// A line that says `id: …` or ends with a colon (a key with its value
+/// below), as the text a lookup names it by and its 1-based column; a
+/// list dash, indentation and a trailing comment do not count.
+fn key_line(line: &str) -> Option<(&str, usize)> {
+    let indent = line.len() - line.trim_start().len();
+    let content = line.trim_start();
+    let (content, col) = match content.strip_prefix("- ") {
+        Some(rest) => (
+            rest.trim_start(),
+            indent + (content.len() - rest.trim_start().len()),
+        ),
+        None => (content, indent),
+    };
+    // What comes before " #" (memchr: a `split(" #")` per line was slow).
+    let comment = memchr::memchr_iter(b'#', content.as_bytes())
+        .find(|&i| i > 0 && content.as_bytes()[i - 1] == b' ');
+    let content = comment.map_or(content, |i| &content[..i - 1]).trim_end();
+    (content.starts_with("id:") || content.ends_with(':')).then_some((content, col + 1))
+}
+
 fn at(source: &Source, needle: &str, message: String) -> TaxonomyError {
     TaxonomyError {
         location: locate(source, needle),
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line, in order: what `LineIndex` must find by visiting only the
+    /// lines with a colon.
+    fn every_line(text: &str) -> FxHashMap<&str, (usize, usize)> {
+        let mut lines = FxHashMap::default();
+        for (i, line) in text.lines().enumerate() {
+            if let Some((content, col)) = key_line(line) {
+                lines.entry(content).or_insert((i + 1, col));
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn line_index_finds_what_a_scan_of_every_line_finds() {
+        let mut texts: Vec<String> = super::super::embedded::FILES
+            .iter()
+            .map(|(_, text)| text.to_string())
+            .collect();
+        texts.push(
+            "rules:\r\n  - id: a.b # note: here\r\n    when: { phrase: x }\r\n\
+             # only: a comment\nlexicons:\n  words:\n    - a: b: c\n  - id: last:"
+                .to_string(),
+        );
+        for text in &texts {
+            let source = Source {
+                name: "f.yaml".into(),
+                text: text.clone(),
+            };
+            let index = LineIndex::new(&source);
+            assert_eq!(index.lines, every_line(text));
+            assert!(!index.lines.is_empty());
+        }
+        let source = Source {
+            name: "f.yaml".into(),
+            text: texts.last().unwrap().clone(),
+        };
+        let index = LineIndex::new(&source);
+        assert_eq!(index.locate("id: a.b").line, Some(2));
+        assert_eq!(index.locate("id: a.b").column, Some(5));
+        assert_eq!(index.locate("words:").line, Some(6));
+        assert_eq!(index.locate("id: last:").line, Some(8));
     }
 }

@@ -37,6 +37,9 @@ pub struct Taxonomy {
     pub rules: Vec<Rule>,
     /// Where each source came from, for messages.
     pub origin: String,
+    /// The embedded default taxonomy, whose regexes the test suite compiles;
+    /// an engine compiles them only when a text needs them.
+    pub builtin: bool,
 }
 
 impl Taxonomy {
@@ -46,6 +49,7 @@ impl Taxonomy {
         let mut parsed = embedded::parsed();
         let mut taxonomy = load::merge_parsed(&sources, |s| parsed.remove(&s.name))?;
         taxonomy.origin = "built-in taxonomy".to_string();
+        taxonomy.builtin = true;
         validate::check(&taxonomy, &sources)?;
         Ok(taxonomy)
     }
