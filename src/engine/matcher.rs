@@ -10,6 +10,7 @@
 //! and gives word boundaries for free. The rules' regexes are found by
 //! `regexes`, which runs only those a text's literals allow.
 
+use super::grouped::Grouped;
 use super::regexes::RuleRegexes;
 use crate::error::{Location, TaxonomyError};
 use crate::text::inflect::{for_each_form, word_forms};
@@ -41,6 +42,13 @@ pub struct AtomTable {
 }
 
 impl AtomTable {
+    pub fn with_capacity(atoms: usize) -> AtomTable {
+        AtomTable {
+            labels: Vec::with_capacity(atoms),
+            index: FxHashMap::with_capacity_and_hasher(atoms, Default::default()),
+        }
+    }
+
     pub fn intern(&mut self, key: &str) -> (AtomId, bool) {
         if let Some(&id) = self.index.get(key) {
             return (id, false);
@@ -85,19 +93,17 @@ type NodeId = u32;
 /// Separator id 0 is the single space that folding leaves between words.
 const SPACE: u32 = 0;
 
-/// The trie of phrase words, stored flat: the children of node `n` are
-/// `keys[starts[n]..starts[n + 1]]` (sorted, with `targets` alongside), and
-/// the phrases that end at it `atoms[atom_starts[n]..atom_starts[n + 1]]`.
-/// One allocation per array instead of two per node, and a walk stays in a
-/// few cache lines.
+/// The trie of phrase words, stored flat: a node's children ((separator
+/// before the word, word) -> child, sorted) and the phrases that end at it
+/// are each one `Grouped` by node.
 #[derive(Debug, Default, Clone)]
 struct Trie {
-    starts: Vec<u32>,
-    /// (separator before the word, word)
-    keys: Vec<(u32, WordId)>,
-    targets: Vec<NodeId>,
-    atom_starts: Vec<u32>,
-    atoms: Vec<AtomId>,
+    /// The root's child for each word (0 for none): every token looks its
+    /// words up here, and a binary search over the root's thousands of
+    /// children was a tenth of a batch run.
+    root: Vec<NodeId>,
+    children: Grouped<((u32, WordId), NodeId)>,
+    ends: Grouped<AtomId>,
 }
 
 impl Trie {
@@ -105,54 +111,53 @@ impl Trie {
     /// phrase) pairs of a trie of `nodes` nodes.
     fn new(
         nodes: usize,
+        words: usize,
         edges: FxHashMap<(NodeId, u32, WordId), NodeId>,
-        mut ends: Vec<(NodeId, AtomId)>,
+        ends: Vec<(NodeId, AtomId)>,
     ) -> Trie {
-        let mut edges: Vec<((NodeId, u32, WordId), NodeId)> = edges.into_iter().collect();
-        edges.sort_unstable();
-        // Stable: a node's phrases keep the order they were added in.
-        ends.sort_by_key(|&(node, _)| node);
-        Trie {
-            starts: offsets(nodes, edges.iter().map(|e| e.0.0)),
-            keys: edges
+        // A phrase's first word has no separator before it.
+        let mut root = vec![0; words];
+        for (&(parent, sep, word), &child) in &edges {
+            if parent == 0 && sep == SPACE {
+                root[word as usize] = child;
+            }
+        }
+        let mut children = Grouped::new(
+            nodes,
+            edges
                 .iter()
-                .map(|&((_, sep, word), _)| (sep, word))
-                .collect(),
-            targets: edges.iter().map(|e| e.1).collect(),
-            atom_starts: offsets(nodes, ends.iter().map(|e| e.0)),
-            atoms: ends.into_iter().map(|e| e.1).collect(),
+                .map(|(&(parent, sep, word), &child)| (parent as usize, ((sep, word), child))),
+        );
+        children.sort_each();
+        Trie {
+            root,
+            children,
+            // A node's phrases keep the order they were added in.
+            ends: Grouped::new(
+                nodes,
+                ends.iter().map(|&(node, atom)| (node as usize, atom)),
+            ),
         }
     }
 
-    fn children(&self, node: NodeId) -> std::ops::Range<usize> {
-        self.starts[node as usize] as usize..self.starts[node as usize + 1] as usize
+    fn children(&self, node: NodeId) -> &[((u32, WordId), NodeId)] {
+        self.children.get(node as usize)
     }
 
     fn child(&self, node: NodeId, key: (u32, WordId)) -> Option<NodeId> {
-        let range = self.children(node);
-        let keys = &self.keys[range.clone()];
-        keys.binary_search(&key)
+        if node == 0 && key.0 == SPACE {
+            return Some(self.root[key.1 as usize]).filter(|&c| c != 0);
+        }
+        let children = self.children(node);
+        children
+            .binary_search_by_key(&key, |c| c.0)
             .ok()
-            .map(|i| self.targets[range.start + i])
+            .map(|i| children[i].1)
     }
 
     fn atoms(&self, node: NodeId) -> &[AtomId] {
-        &self.atoms
-            [self.atom_starts[node as usize] as usize..self.atom_starts[node as usize + 1] as usize]
+        self.ends.get(node as usize)
     }
-}
-
-/// For sorted node ids with one entry each, the start of each node's run
-/// (`nodes + 1` offsets).
-fn offsets(nodes: usize, sorted: impl Iterator<Item = NodeId>) -> Vec<u32> {
-    let mut counts = vec![0u32; nodes + 1];
-    for node in sorted {
-        counts[node as usize + 1] += 1;
-    }
-    for i in 1..counts.len() {
-        counts[i] += counts[i - 1];
-    }
-    counts
 }
 
 pub struct MatcherBuilder {
@@ -171,13 +176,20 @@ pub struct MatcherBuilder {
 
 impl MatcherBuilder {
     pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// A builder with room for about `phrases` phrases, so that its maps do
+    /// not grow (rehashing every entry) while thousands are added.
+    pub fn with_capacity(phrases: usize) -> Self {
+        let map = |n: usize| FxHashMap::with_capacity_and_hasher(n, Default::default());
         MatcherBuilder {
-            words: Default::default(),
-            word_list: Vec::new(),
+            words: [map(phrases), map(phrases / 8), map(phrases / 32)],
+            edges: FxHashMap::with_capacity_and_hasher(phrases * 2, Default::default()),
+            word_list: Vec::with_capacity(phrases),
             separators: vec![" ".to_string()],
             nodes: 1,
-            edges: FxHashMap::default(),
-            ends: Vec::new(),
+            ends: Vec::with_capacity(phrases),
             regexes: Vec::new(),
         }
     }
@@ -259,57 +271,83 @@ impl MatcherBuilder {
                 return Err(failures);
             }
         }
-
-        // A word has about eight forms.
-        let mut vocabulary: FxHashMap<SmolStr, WordIds> =
-            FxHashMap::with_capacity_and_hasher(self.word_list.len() * 8, Default::default());
-        let mut prefixes = PrefixTrie::default();
-        for (id, w) in self.word_list.iter().enumerate() {
-            let id = id as WordId;
-            match w {
-                WordPattern::Exact(s) => add_form(&mut vocabulary, s, id),
-                WordPattern::Forms(s) => for_each_form(s, |f| add_form(&mut vocabulary, f, id)),
-                WordPattern::Prefix(p) => prefixes.insert(p, id),
-            }
-        }
+        let (vocabulary, prefixes) = vocabulary(&self.word_list);
         Ok(Matcher {
             vocabulary,
             prefixes,
             separators: self.separators,
-            trie: Trie::new(self.nodes as usize, self.edges, self.ends),
+            trie: Trie::new(
+                self.nodes as usize,
+                self.word_list.len(),
+                self.edges,
+                self.ends,
+            ),
             words: self.word_list,
             regexes,
         })
     }
 }
 
-/// The phrase words one word form can stand for. Nearly always one ("hacked"
-/// is only "hack"), so that case needs no allocation of its own.
-#[derive(Debug, Clone)]
-enum WordIds {
-    One(WordId),
-    Many(Vec<WordId>),
-}
-
-impl WordIds {
-    fn as_slice(&self) -> &[WordId] {
-        match self {
-            WordIds::One(id) => std::slice::from_ref(id),
-            WordIds::Many(ids) => ids,
+/// Every form of every phrase word, with the words it stands for, and the
+/// prefix words.
+fn vocabulary(words: &[WordPattern]) -> (Vocabulary, PrefixTrie) {
+    let mut vocabulary = Vocabulary::with_capacity(words.len() * 8);
+    let mut prefixes = PrefixTrie::default();
+    for (id, w) in words.iter().enumerate() {
+        let id = id as WordId;
+        match w {
+            WordPattern::Exact(s) => vocabulary.add(s, id),
+            WordPattern::Forms(s) => for_each_form(s, |f| vocabulary.add(f, id)),
+            WordPattern::Prefix(p) => prefixes.insert(p, id),
         }
     }
+    (vocabulary, prefixes)
 }
 
-fn add_form(vocabulary: &mut FxHashMap<SmolStr, WordIds>, form: &str, id: WordId) {
-    match vocabulary.get_mut(form) {
-        None => {
-            vocabulary.insert(SmolStr::new(form), WordIds::One(id));
+/// The phrase words each word form can stand for. Nearly always one
+/// ("hacked" is only "hack"), kept in the map itself; the few forms of
+/// several words point into `shared`. Small entries matter: the table has
+/// tens of thousands of buckets, and every page of it is a page fault in a
+/// short run.
+#[derive(Debug, Clone)]
+struct Vocabulary {
+    forms: FxHashMap<SmolStr, u32>,
+    shared: Vec<Vec<WordId>>,
+}
+
+/// Marks a `Vocabulary` entry that is an index into `shared`.
+const SHARED: u32 = 1 << 31;
+
+impl Vocabulary {
+    /// Room for about `forms` forms (a word has about eight).
+    fn with_capacity(forms: usize) -> Vocabulary {
+        Vocabulary {
+            forms: FxHashMap::with_capacity_and_hasher(forms, Default::default()),
+            shared: Vec::new(),
         }
-        Some(WordIds::One(first)) if *first != id => {
-            *vocabulary.get_mut(form).expect("just found") = WordIds::Many(vec![*first, id]);
+    }
+
+    fn add(&mut self, form: &str, id: WordId) {
+        // One lookup: the key is inline (no allocation) for all but long forms.
+        let entry = self.forms.entry(SmolStr::new(form)).or_insert(id);
+        if *entry & SHARED != 0 {
+            let ids = &mut self.shared[(*entry & !SHARED) as usize];
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        } else if *entry != id {
+            self.shared.push(vec![*entry, id]);
+            *entry = SHARED | (self.shared.len() - 1) as u32;
         }
-        Some(WordIds::Many(ids)) if !ids.contains(&id) => ids.push(id),
-        Some(_) => {}
+    }
+
+    /// The words `form` stands for; none when it is not a form of any.
+    fn get(&self, form: &str) -> &[WordId] {
+        match self.forms.get(form) {
+            None => &[],
+            Some(&i) if i & SHARED != 0 => &self.shared[(i & !SHARED) as usize],
+            Some(id) => std::slice::from_ref(id),
+        }
     }
 }
 
@@ -321,13 +359,14 @@ impl Default for MatcherBuilder {
 
 /// The folded key of a phrase; `=` and `*` marks are kept so that `=ai` and
 /// `ai` stay distinct atoms.
-pub fn phrase_key(phrase: &str) -> String {
+pub fn phrase_key(phrase: &str) -> std::borrow::Cow<'_, str> {
     fold_phrase(phrase)
 }
 
-/// Splits a folded phrase key into its words, each with the separator
-/// before it (none for the first word).
-fn split_phrase(key: &str) -> Vec<(Option<&str>, WordRef<'_>)> {
+/// The words of a folded phrase key, each with the separator before it
+/// (none for the first word). An iterator, not a vector: start-up splits
+/// thousands of phrases.
+fn split_phrase(key: &str) -> impl Iterator<Item = (Option<&str>, WordRef<'_>)> {
     let (body, exact) = match key.strip_prefix('=') {
         Some(rest) => (rest.trim_start(), true),
         None => (key, false),
@@ -336,39 +375,48 @@ fn split_phrase(key: &str) -> Vec<(Option<&str>, WordRef<'_>)> {
         Some(rest) => (rest, true),
         None => (body, false),
     };
-    let bytes = body.as_bytes();
-    let mut words: Vec<(Option<&str>, WordRef<'_>)> = Vec::new();
-    let mut i = 0;
-    let mut last_end: Option<usize> = None;
     let kind = if exact {
         WordKind::Exact
     } else {
         WordKind::Forms
     };
-    while i < bytes.len() {
-        if crate::text::segment::is_word_byte(bytes[i]) {
-            let start = i;
-            while i < bytes.len()
-                && (crate::text::segment::is_word_byte(bytes[i])
-                    || (bytes[i] == b'\''
-                        && i + 1 < bytes.len()
-                        && crate::text::segment::is_word_byte(bytes[i + 1])))
-            {
-                i += 1;
-            }
-            let sep = last_end.map(|prev| &body[prev..start]);
-            words.push((sep, (kind, &body[start..i])));
-            last_end = Some(i);
+    let mut spans = word_spans(body).peekable();
+    let mut last_end: Option<usize> = None;
+    std::iter::from_fn(move || {
+        let (start, end) = spans.next()?;
+        let sep = last_end.map(|prev| &body[prev..start]);
+        last_end = Some(end);
+        let kind = if open && spans.peek().is_none() {
+            WordKind::Prefix
         } else {
+            kind
+        };
+        Some((sep, (kind, &body[start..end])))
+    })
+}
+
+/// The byte ranges of the words of `body`: runs of word bytes, with
+/// apostrophes between word bytes ("model's") inside the word.
+fn word_spans(body: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    use crate::text::segment::is_word_byte;
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !is_word_byte(bytes[i]) {
             i += 1;
         }
-    }
-    if open {
-        if let Some(last) = words.last_mut() {
-            last.1.0 = WordKind::Prefix;
+        if i == bytes.len() {
+            return None;
         }
-    }
-    words
+        let start = i;
+        while i < bytes.len()
+            && (is_word_byte(bytes[i])
+                || (bytes[i] == b'\'' && i + 1 < bytes.len() && is_word_byte(bytes[i + 1])))
+        {
+            i += 1;
+        }
+        Some((start, i))
+    })
 }
 
 /// The prefix words (`optimi*`) as a byte trie that a token walks byte by
@@ -452,7 +500,7 @@ impl PrefixTrie {
 }
 
 pub struct Matcher {
-    vocabulary: FxHashMap<SmolStr, WordIds>,
+    vocabulary: Vocabulary,
     prefixes: PrefixTrie,
     separators: Vec<String>,
     trie: Trie,
@@ -464,17 +512,13 @@ impl Matcher {
     /// The phrase words a token can stand for, appended to `out`.
     fn token_words(&self, token: &str, out: &mut Vec<WordId>) {
         let before = out.len();
-        if let Some(ids) = self.vocabulary.get(token) {
-            out.extend_from_slice(ids.as_slice());
-        }
+        out.extend_from_slice(self.vocabulary.get(token));
         // "model's" is also "model"; "didn't" stays whole.
         if let Some(i) = token.find('\'') {
-            if let Some(ids) = self.vocabulary.get(&token[..i]) {
-                for &id in ids.as_slice() {
-                    // Only this token's words: `out` also holds earlier tokens'.
-                    if !out[before..].contains(&id) {
-                        out.push(id);
-                    }
+            for &id in self.vocabulary.get(&token[..i]) {
+                // Only this token's words: `out` also holds earlier tokens'.
+                if !out[before..].contains(&id) {
+                    out.push(id);
                 }
             }
         }
@@ -608,8 +652,7 @@ impl Matcher {
             }
             out.push((atoms.to_vec(), pattern));
         }
-        for i in self.trie.children(node) {
-            let ((sep, word), child) = (self.trie.keys[i], self.trie.targets[i]);
+        for &((sep, word), child) in self.trie.children(node) {
             let sep = if node == 0 {
                 String::new()
             } else if self.separators[sep as usize] == " " {
@@ -791,5 +834,57 @@ mod tests {
     #[test]
     fn punctuation_inside_a_phrase_must_match() {
         assert_eq!(hits(&["=a.i."], "The A.I. failed"), vec!["=a.i.=a.i"]);
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use crate::engine::Engine;
+    use crate::text::NormText;
+
+    /// On real incidents, every rule regex that matches a text is among the
+    /// candidates the literal prefilter gives for it, and the prefilter does
+    /// rule most regexes out.
+    #[test]
+    fn no_matching_regex_is_filtered_out_of_an_incident() {
+        let engine = Engine::embedded().unwrap();
+        let regexes = &engine.matcher.regexes;
+        let compiled: Vec<regex::Regex> = regexes
+            .patterns()
+            .map(|p| {
+                regex::RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        let data = include_str!("../../tests/data/aiid/incidents.jsonl");
+        let (mut matched, mut ruled_out) = (0, 0);
+        let mut candidates = Vec::new();
+        for line in data.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = format!(
+                "{}. {}",
+                v["title"].as_str().unwrap_or(""),
+                v["description"].as_str().unwrap_or("")
+            );
+            let norm = NormText::new(&text);
+            regexes.candidates(&norm.text, &mut candidates);
+            for (i, re) in compiled.iter().enumerate() {
+                let candidate = candidates.contains(&i);
+                if re.is_match(&norm.text) {
+                    assert!(candidate, "{} ruled out of {text:?}", re.as_str());
+                    matched += 1;
+                } else if !candidate {
+                    ruled_out += 1;
+                }
+            }
+        }
+        assert!(matched > 100, "only {matched} regex matches checked");
+        let pairs = compiled.len() * data.lines().count();
+        assert!(
+            ruled_out * 10 > pairs * 8,
+            "{ruled_out} of {pairs} ruled out"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 mod conditions;
 mod context;
+mod grouped;
 mod matcher;
 mod regexes;
 mod scoring;
@@ -11,7 +12,7 @@ use crate::error::{Error, Location, Result, TaxonomyError};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::schema::{CondDef, NegationMode, Scope};
 use crate::text::{NormText, segment};
-use conditions::{Cond, View};
+use conditions::{Cond, Leaves, View};
 use context::{ContextConfig, Roles};
 use matcher::{AtomId, AtomTable, Hit, Matcher, MatcherBuilder};
 use std::collections::HashMap;
@@ -42,6 +43,7 @@ pub struct Engine {
     pub(crate) matcher: Matcher,
     context: ContextConfig,
     rules: Vec<CompiledRule>,
+    leaves: Leaves,
     /// For each atom, the rules whose condition can match it.
     atom_rules: Vec<Vec<u32>>,
     /// For each tag, the index of its parent.
@@ -81,8 +83,9 @@ impl Engine {
     }
 
     pub fn new(taxonomy: Taxonomy) -> Result<Engine> {
-        let mut atoms = AtomTable::default();
-        let mut builder = MatcherBuilder::new();
+        let phrases = phrase_count(&taxonomy);
+        let mut atoms = AtomTable::with_capacity(phrases);
+        let mut builder = MatcherBuilder::with_capacity(phrases);
         let mut roles: HashMap<AtomId, Roles> = HashMap::new();
         let ctx = &taxonomy.context;
         let role_lists: [(&Vec<String>, SetRole); 6] = [
@@ -119,16 +122,18 @@ impl Engine {
             .map(|(i, t)| (t.id.as_str(), i))
             .collect();
         let mut rules = Vec::with_capacity(taxonomy.rules.len());
+        let mut leaves = Leaves::default();
         let mut regex_users: HashMap<AtomId, Vec<Location>> = HashMap::new();
         for rule in &taxonomy.rules {
             let mut regexes = Vec::new();
-            let cond = compile_cond(
-                &rule.def.when,
-                &lexicons,
-                &mut builder,
-                &mut atoms,
-                &mut regexes,
-            );
+            let mut compiler = CondCompiler {
+                lexicons: &lexicons,
+                builder: &mut builder,
+                atoms: &mut atoms,
+                leaves: &mut leaves,
+                regexes: &mut regexes,
+            };
+            let cond = compiler.compile(&rule.def.when);
             for atom in regexes {
                 regex_users
                     .entry(atom)
@@ -161,10 +166,11 @@ impl Engine {
             }
             Error::Taxonomy(errors)
         })?;
+        leaves.index_atoms(atoms.len());
         let mut atom_rules = vec![Vec::new(); atoms.len()];
         for (i, r) in rules.iter().enumerate() {
             let mut positive = Vec::new();
-            r.cond.positive_atoms(&mut positive);
+            r.cond.positive_atoms(&leaves, &mut positive);
             positive.sort_unstable();
             positive.dedup();
             for a in positive {
@@ -191,6 +197,7 @@ impl Engine {
             matcher,
             context,
             rules,
+            leaves,
             atom_rules,
             parents,
         })
@@ -206,13 +213,13 @@ impl Engine {
     }
 
     pub fn classify_with(&self, text: &str, options: &ClassifyOptions) -> Classification {
-        let analysis = self.analyze(text);
+        let analysis = self.analyze(text, options.explain);
         scoring::classify(self, &analysis, options)
     }
 
     /// Ids of the rules that fire on `text`, whatever the thresholds.
     pub fn fired_rules(&self, text: &str) -> Vec<&str> {
-        self.analyze(text)
+        self.analyze(text, false)
             .fired
             .iter()
             .map(|f| self.taxonomy.rules[f.rule].def.id.as_str())
@@ -224,7 +231,10 @@ impl Engine {
         self.matcher.export_patterns()
     }
 
-    pub(crate) fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
+    /// Finds the hits and the rules that fire; with `find_blocked`, also the rules
+    /// that negated evidence kept from firing (only explanations show them,
+    /// and finding them evaluates those rules again).
+    pub(crate) fn analyze<'t>(&self, text: &'t str, find_blocked: bool) -> Analysis<'t> {
         let norm = NormText::new(text);
         let (tokens, sentences) = segment(&norm, text);
         let mut sentence_of_token = vec![0u32; tokens.len()];
@@ -263,7 +273,11 @@ impl Engine {
 
         let mut fired = Vec::new();
         let mut blocked = Vec::new();
-        let mut usable: Vec<u32> = Vec::new();
+        let negated_hit: Vec<bool> = ctx.iter().map(|c| c.negated_by.is_some()).collect();
+        let mut leaf_hits = Vec::new();
+        self.leaves.leaf_hits(&hits, &mut leaf_hits);
+        // The evidence of one rule in one scope, reused for every rule.
+        let mut found: Vec<u32> = Vec::new();
         let mut scopes: Vec<(usize, usize)> = Vec::new();
         for group in candidates.chunk_by(|a, b| a.0 == b.0) {
             let r = group[0].0;
@@ -281,39 +295,32 @@ impl Engine {
             let mut negated: Vec<(u32, u32)> = Vec::new();
             for &(from, to) in &scopes {
                 let respect_negation = rule.negation == NegationMode::Apply;
-                usable.clear();
-                usable.extend(
-                    (from..to)
-                        .filter(|&k| !respect_negation || ctx[k].negated_by.is_none())
-                        .map(|k| k as u32),
-                );
                 let view = View {
                     hits: &hits,
-                    usable: &usable,
+                    leaf_hits: &leaf_hits,
+                    from: from as u32,
+                    to: to as u32,
+                    negated: respect_negation.then_some(&negated_hit[..]),
                 };
-                match conditions::eval(&rule.cond, &view) {
-                    Some(found) if !found.is_empty() => {
-                        match found.iter().find_map(|&k| ctx[k as usize].hedged_by) {
-                            Some(h) => hedge = hedge.or(Some(h)),
-                            None => unhedged = true,
-                        }
-                        evidence.extend(found);
+                if conditions::eval_sorted(&rule.cond, &view, &mut found) && !found.is_empty() {
+                    match found.iter().find_map(|&k| ctx[k as usize].hedged_by) {
+                        Some(h) => hedge = hedge.or(Some(h)),
+                        None => unhedged = true,
                     }
-                    _ if respect_negation && usable.len() < to - from => {
-                        let all: Vec<u32> = (from as u32..to as u32).collect();
-                        let view = View {
-                            hits: &hits,
-                            usable: &all,
-                        };
-                        if let Some(found) = conditions::eval(&rule.cond, &view) {
-                            negated.extend(
-                                found
-                                    .iter()
-                                    .filter_map(|&k| ctx[k as usize].negated_by.map(|t| (k, t))),
-                            );
-                        }
+                    evidence.extend_from_slice(&found);
+                } else if find_blocked && respect_negation && negated_hit[from..to].contains(&true)
+                {
+                    let view = View {
+                        negated: None,
+                        ..view
+                    };
+                    if conditions::eval_sorted(&rule.cond, &view, &mut found) {
+                        negated.extend(
+                            found
+                                .iter()
+                                .filter_map(|&k| ctx[k as usize].negated_by.map(|t| (k, t))),
+                        );
                     }
-                    _ => {}
                 }
             }
             if !evidence.is_empty() {
@@ -339,50 +346,82 @@ impl Engine {
     }
 }
 
-fn compile_cond(
-    c: &CondDef,
-    lexicons: &HashMap<&str, Vec<AtomId>>,
-    builder: &mut MatcherBuilder,
-    atoms: &mut AtomTable,
-    regexes: &mut Vec<AtomId>,
-) -> Cond {
-    let mut rec = |c: &CondDef| compile_cond(c, lexicons, builder, atoms, regexes);
-    if let Some(all) = &c.all {
-        return Cond::All(all.iter().map(&mut rec).collect());
+/// About how many phrases the taxonomy lists (its lexicons and rules, repeats
+/// included): room to reserve.
+fn phrase_count(taxonomy: &Taxonomy) -> usize {
+    fn in_cond(c: &CondDef) -> usize {
+        let lists = [&c.all, &c.any, &c.none];
+        c.phrase.as_ref().map_or(0, |p| p.items().len())
+            + lists
+                .iter()
+                .flat_map(|l| l.iter().flatten())
+                .map(in_cond)
+                .sum::<usize>()
+            + c.near.as_ref().map_or(0, |n| in_cond(&n.a) + in_cond(&n.b))
     }
-    if let Some(any) = &c.any {
-        return Cond::Any(any.iter().map(&mut rec).collect());
-    }
-    if let Some(none) = &c.none {
-        return Cond::None(none.iter().map(&mut rec).collect());
-    }
-    if let Some(near) = &c.near {
-        let a = Box::new(rec(&near.a));
-        let b = Box::new(rec(&near.b));
-        return Cond::Near {
-            a,
-            b,
-            within: near.within as u32,
-            ordered: near.ordered,
-        };
-    }
-    let mut ids = Vec::new();
-    if let Some(phrases) = &c.phrase {
-        ids.extend(phrases.items().iter().map(|p| builder.add_phrase(atoms, p)));
-    }
-    if let Some(names) = &c.lexicon {
-        for name in names.items() {
-            ids.extend(lexicons.get(name.as_str()).into_iter().flatten().copied());
+    let lexicons: usize = taxonomy.lexicons.values().map(|l| l.phrases.len()).sum();
+    lexicons
+        + taxonomy
+            .rules
+            .iter()
+            .map(|r| in_cond(&r.def.when))
+            .sum::<usize>()
+}
+
+/// Compiles rule conditions: phrases and regexes into atoms of the matcher,
+/// atom lists into shared leaves.
+struct CondCompiler<'a> {
+    lexicons: &'a HashMap<&'a str, Vec<AtomId>>,
+    builder: &'a mut MatcherBuilder,
+    atoms: &'a mut AtomTable,
+    leaves: &'a mut Leaves,
+    /// The regex atoms the condition uses, for locating their errors.
+    regexes: &'a mut Vec<AtomId>,
+}
+
+impl CondCompiler<'_> {
+    fn compile(&mut self, c: &CondDef) -> Cond {
+        if let Some(all) = &c.all {
+            return Cond::All(all.iter().map(|c| self.compile(c)).collect());
         }
+        if let Some(any) = &c.any {
+            return Cond::Any(any.iter().map(|c| self.compile(c)).collect());
+        }
+        if let Some(none) = &c.none {
+            return Cond::None(none.iter().map(|c| self.compile(c)).collect());
+        }
+        if let Some(near) = &c.near {
+            return Cond::Near {
+                a: Box::new(self.compile(&near.a)),
+                b: Box::new(self.compile(&near.b)),
+                within: near.within as u32,
+                ordered: near.ordered,
+            };
+        }
+        let mut ids = Vec::new();
+        if let Some(phrases) = &c.phrase {
+            for p in phrases.items() {
+                ids.push(self.builder.add_phrase(self.atoms, p));
+            }
+        }
+        if let Some(names) = &c.lexicon {
+            for name in names.items() {
+                ids.extend(
+                    self.lexicons
+                        .get(name.as_str())
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                );
+            }
+        }
+        if let Some(re) = &c.regex {
+            let id = self.builder.add_regex(self.atoms, re);
+            self.regexes.push(id);
+            ids.push(id);
+        }
+        Cond::Atoms(self.leaves.intern(ids))
     }
-    if let Some(re) = &c.regex {
-        let id = builder.add_regex(atoms, re);
-        regexes.push(id);
-        ids.push(id);
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    Cond::Atoms(ids)
 }
 
 /// Accessors the scorer needs.
@@ -435,7 +474,7 @@ mod tests {
                 v["title"].as_str().unwrap_or(""),
                 v["description"].as_str().unwrap_or("")
             );
-            let a = engine.analyze(&text);
+            let a = engine.analyze(&text, false);
             for h in &a.hits {
                 let Some(pattern) = pattern_of.get(&h.atom) else {
                     continue; // a rule's regex, exported as written

@@ -148,7 +148,7 @@ fn is_dash(c: char) -> bool {
 
 /// Folds a phrase from a rule file the same way as text, so both meet in the
 /// middle.
-pub fn fold_phrase(phrase: &str) -> String {
+pub fn fold_phrase(phrase: &str) -> std::borrow::Cow<'_, str> {
     let phrase = phrase.trim();
     // Nearly every phrase in a rule file is already folded (lower-case ASCII
     // words, single spaces), and start-up folds thousands of them.
@@ -163,9 +163,9 @@ pub fn fold_phrase(phrase: &str) -> String {
         ok
     });
     if folded {
-        return phrase.to_string();
+        return phrase.into();
     }
-    NormText::new(phrase).text.replace('\n', " ")
+    NormText::new(phrase).text.replace('\n', " ").into()
 }
 
 #[cfg(test)]
