@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process performance check of aitag against its targets
 # (docs/performance.md). Builds the corpus, runs aitag and ripgrep side by
-# side on this machine, prints every figure and ratio, and exits non-zero
-# when a target is missed, so it can serve as a check. Not part of CI's test
+# side on this machine, prints every figure and ratio (also as the markdown
+# table the README's Performance section holds), and exits non-zero when a
+# target is missed, so it can serve as a check. Not part of CI's test
 # command: it takes a few minutes.
 #
 #   scripts/bench.sh            # all figures
@@ -75,6 +76,7 @@ fi
 SHORT="An AI chatbot deployed by the city gave tenants wrong legal advice, telling landlords they could refuse housing vouchers. The vendor said the model had not been tested on housing law and no human reviewed answers before they were published to residents online, officials said."
 
 echo "corpus: $CORPUS ($MB MB, $(wc -l <"$CORPUS") lines); $(wc -l <"$PATTERNS") patterns; $(nproc) cores; $RUNS runs each" >&2
+MACHINE="$(nproc) cores, $(rg --version | head -1), aitag $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (modified)')"
 
 # --- time ------------------------------------------------------------------
 median() { # hyperfine JSON -> median seconds of the one command
@@ -86,8 +88,9 @@ timeit() { # NAME RUNS WARMUP COMMAND... -> median seconds
     hyperfine -N --style none --warmup "$warmup" --runs "$runs" --export-json "$DATA/$name.json" "$*" >&2
     median "$DATA/$name.json"
 }
-# ripgrep needs minutes for the corpus (see docs/performance.md): fewer runs,
-# no warm-up (the corpus is in the page cache after it was written).
+# ripgrep needs half a minute or more for the corpus (docs/performance.md
+# says why): fewer runs, no warm-up (the corpus is in the page cache after
+# it was written).
 T_RG=$(timeit rg "${BENCH_RG_RUNS:-2}" 0 rg -c -i -f "$PATTERNS" "$CORPUS")
 T_ALL=$(timeit aitag "$RUNS" 1 "$AITAG" batch --input lines --output jsonl "$CORPUS")
 T_J1=$(timeit aitag-j1 "$RUNS" 1 "$AITAG" batch -j 1 --input lines --output jsonl "$CORPUS")
@@ -104,9 +107,9 @@ hyperfine -N -i --style none --warmup 5 --runs 100 --export-json "$DATA/cold.jso
 T_COLD=$(median "$DATA/cold.json")
 
 # --- report ----------------------------------------------------------------
-python3 - "$MB" "$T_RG" "$T_ALL" "$T_J1" "$T_J2" "$RSS1" "$RSS2" "$T_COLD" "$CORPUS_MB" <<'EOF'
+python3 - "$MB" "$T_RG" "$T_ALL" "$T_J1" "$T_J2" "$RSS1" "$RSS2" "$T_COLD" "$CORPUS_MB" "$MACHINE" <<'EOF'
 import sys
-mb, rg, all_, j1, j2, rss1, rss2, cold, cmb = sys.argv[1:]
+mb, rg, all_, j1, j2, rss1, rss2, cold, cmb, machine = sys.argv[1:]
 mb, rg, all_, j1, j2, cold = map(float, (mb, rg, all_, j1, j2, cold))
 rss1, rss2, cmb = int(rss1) / 1024, int(rss2) / 1024, int(cmb)
 checks = [
@@ -124,9 +127,23 @@ print(f"peak RSS {cmb} MB / {2 * cmb} MB        {rss1:6.1f} / {rss2:.1f} MiB")
 print(f"cold start (median)            {cold * 1000:8.2f} ms")
 print()
 failed = 0
+rows = []
 for name, value, op, target, unit in checks:
     ok = value <= target if op == "<=" else value >= target
     failed += not ok
     print(f"{'ok  ' if ok else 'MISS'} {name}: {value:.2f}{unit} (target {op} {target:g}{unit})")
+    rows.append(f"| {name} | {value:.2f}{unit} | {op} {target:g}{unit} | {'met' if ok else 'missed'} |")
+print()
+print(f"Markdown ({machine}; {mb:g} MB corpus):")
+print()
+print("| measure | time | throughput |")
+print("|---|--:|--:|")
+for name, t in [("ripgrep `-c -i -f PATTERNS`", rg), ("aitag batch, all cores", all_),
+                ("aitag batch `-j 1`", j1), ("aitag batch `-j 2`", j2)]:
+    print(f"| {name} | {t:.2f} s | {mb / t:.1f} MB/s |")
+print()
+print("| target | measured | target | |")
+print("|---|--:|--:|---|")
+print("\n".join(rows))
 sys.exit(1 if failed else 0)
 EOF
