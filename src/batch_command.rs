@@ -85,7 +85,7 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
                 summary.add(&c.classification);
                 if only.is_empty() || only.iter().any(|t| c.classification.has(t)) {
                     summary.emitted += 1;
-                    printer.record(Item::Classified(&c))?;
+                    printer.record(Item::Classified(c))?;
                 }
             }
             Err(BatchError::Record(e)) => {
@@ -93,7 +93,7 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
                 summary.add_error();
                 summary.emitted += 1;
                 progress.suspend(|| eprintln!("aitag: {e}"));
-                printer.record(Item::Error(&e))?;
+                printer.record(Item::Error(e))?;
             }
             Err(BatchError::File(e)) => {
                 failed = true;

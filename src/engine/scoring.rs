@@ -11,9 +11,13 @@ fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-pub(crate) fn evidence(a: &Analysis, hit: u32) -> Evidence {
+/// The span of a hit in the original text.
+fn span(a: &Analysis, hit: u32) -> (usize, usize) {
     let h = &a.hits[hit as usize];
-    let (start, end) = a.norm.orig_span(h.start as usize, h.end as usize);
+    a.norm.orig_span(h.start as usize, h.end as usize)
+}
+
+fn evidence_at(a: &Analysis, (start, end): (usize, usize)) -> Evidence {
     Evidence {
         text: a.original[start..end].to_string(),
         start,
@@ -21,25 +25,30 @@ pub(crate) fn evidence(a: &Analysis, hit: u32) -> Evidence {
     }
 }
 
+pub(crate) fn evidence(a: &Analysis, hit: u32) -> Evidence {
+    evidence_at(a, span(a, hit))
+}
+
 /// The evidence of a rule, without spans that lie inside another one ("weights"
-/// inside "model weights" when both phrases matched).
+/// inside "model weights" when both phrases matched). Spans are compared
+/// first, so that only the evidence kept copies its text.
 fn evidence_list(a: &Analysis, hits: &[u32]) -> Vec<Evidence> {
-    let all: Vec<Evidence> = hits.iter().map(|&h| evidence(a, h)).collect();
-    let mut kept: Vec<Evidence> = all
+    let all: Vec<(usize, usize)> = hits.iter().map(|&h| span(a, h)).collect();
+    let mut kept: Vec<(usize, usize)> = all
         .iter()
         .enumerate()
-        .filter(|(i, e)| {
-            !all.iter().enumerate().any(|(j, o)| {
-                j != *i
-                    && o.start <= e.start
-                    && e.end <= o.end
-                    && (o.end - o.start > e.end - e.start || j < *i)
+        .filter(|&(i, &(start, end))| {
+            !all.iter().enumerate().any(|(j, &(o_start, o_end))| {
+                j != i
+                    && o_start <= start
+                    && end <= o_end
+                    && (o_end - o_start > end - start || j < i)
             })
         })
-        .map(|(_, e)| e.clone())
+        .map(|(_, &s)| s)
         .collect();
-    kept.sort_by_key(|e| (e.start, e.end));
-    kept
+    kept.sort_unstable();
+    kept.into_iter().map(|s| evidence_at(a, s)).collect()
 }
 
 pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions) -> Classification {
@@ -68,12 +77,16 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             evidence: evidence_list(a, &f.evidence),
             hedged_by: f.hedged_by.map(|h| evidence(a, h)),
         };
-        let mut tag = Some(engine.rule_tag(f.rule));
-        while let Some(t) = tag {
-            miss[t] *= 1.0 - effective;
-            reasons[t].push(reason.clone());
-            tag = engine.parent_of(t);
+        // The rule's tag and its ancestors; the last one takes the reason
+        // itself, the others a copy.
+        let mut tag = engine.rule_tag(f.rule);
+        while let Some(parent) = engine.parent_of(tag) {
+            miss[tag] *= 1.0 - effective;
+            reasons[tag].push(reason.clone());
+            tag = parent;
         }
+        miss[tag] *= 1.0 - effective;
+        reasons[tag].push(reason);
     }
     let confidence: Vec<f64> = miss.iter().map(|m| round(1.0 - m)).collect();
     let mut emitted: Vec<bool> = (0..n)
