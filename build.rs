@@ -1,4 +1,6 @@
-//! Converts the embedded taxonomy from YAML to JSON at build time.
+//! Converts the embedded taxonomy from YAML to JSON at build time, with the
+//! lines its rules and lexicons stand on (indexing every file's lines at
+//! start-up was a fifteenth of an `aitag classify` process).
 //!
 //! Parsing the YAML was half of the instructions of an `aitag classify`
 //! process; serde_json reads the same data several times faster. The YAML
@@ -14,13 +16,18 @@ use std::path::{Path, PathBuf};
 #[path = "src/taxonomy/schema.rs"]
 mod schema;
 
+#[allow(dead_code)]
+#[path = "src/taxonomy/lines.rs"]
+mod lines;
+
 fn main() {
     println!("cargo::rerun-if-changed=taxonomy");
     println!("cargo::rerun-if-changed=src/taxonomy/schema.rs");
+    println!("cargo::rerun-if-changed=src/taxonomy/lines.rs");
     let mut files = Vec::new();
     yaml_files(Path::new("taxonomy"), &mut files);
     files.sort();
-    let mut parsed: BTreeMap<String, schema::FileDef> = BTreeMap::new();
+    let mut parsed: BTreeMap<String, schema::EmbeddedFile> = BTreeMap::new();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("taxonomy file is readable");
         let name = path.to_str().expect("UTF-8 path").replace('\\', "/");
@@ -31,7 +38,8 @@ fn main() {
         };
         match file {
             Ok(file) => {
-                parsed.insert(name, file);
+                let lines = locations(&text, &file);
+                parsed.insert(name, schema::EmbeddedFile { file, lines });
             }
             Err(e) => println!("cargo::warning={name}: {e} (it will be parsed at run time)"),
         }
@@ -39,6 +47,27 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set"));
     let json = serde_json::to_string(&parsed).expect("the schema serialises");
     std::fs::write(out.join("taxonomy.json"), json).expect("OUT_DIR is writable");
+}
+
+/// Where the file's rule ids and lexicon names are, by the text of their line
+/// (the first such line), as run-time loading would find them.
+fn locations(text: &str, file: &schema::FileDef) -> BTreeMap<String, (usize, usize)> {
+    let mut wanted: BTreeMap<String, Option<(usize, usize)>> = BTreeMap::new();
+    for rule in &file.rules {
+        wanted.insert(format!("id: {}", rule.id), None);
+    }
+    for name in file.lexicons.keys() {
+        wanted.insert(format!("{name}:"), None);
+    }
+    for (content, line, col) in lines::key_lines(text) {
+        if let Some(slot @ None) = wanted.get_mut(content) {
+            *slot = Some((line, col));
+        }
+    }
+    wanted
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -25,7 +25,7 @@ rules:
         },
         Source {
             name: "taxonomy/context.yaml".into(),
-            text: context,
+            text: context.into(),
         },
     ];
     Engine::new(Taxonomy::from_sources(sources, "test").unwrap()).unwrap()

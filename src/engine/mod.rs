@@ -3,6 +3,7 @@
 mod conditions;
 mod context;
 mod grouped;
+mod interner;
 mod matcher;
 mod regexes;
 mod scoring;

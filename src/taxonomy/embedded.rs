@@ -2,7 +2,7 @@
 //! files around it. A test checks that every file under `taxonomy/` is listed.
 
 use super::Source;
-use super::schema::FileDef;
+use super::schema::EmbeddedFile;
 use std::collections::HashMap;
 
 pub const FILES: &[(&str, &str)] = &[
@@ -65,7 +65,7 @@ pub fn sources() -> Vec<Source> {
         .iter()
         .map(|(name, text)| Source {
             name: name.to_string(),
-            text: text.to_string(),
+            text: (*text).into(),
         })
         .collect()
 }
@@ -75,12 +75,13 @@ const PARSED: &str = include_str!(concat!(env!("OUT_DIR"), "/taxonomy.json"));
 
 /// The build-time parse of every embedded file that parsed; a file missing
 /// here is parsed from its YAML, which reports its mistakes with locations.
-pub fn parsed() -> HashMap<String, FileDef> {
+pub fn parsed() -> HashMap<String, EmbeddedFile> {
     serde_json::from_str(PARSED).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::schema::FileDef;
     use super::*;
 
     #[test]
@@ -93,7 +94,7 @@ mod tests {
             } else {
                 serde_yaml::from_str(text).unwrap()
             };
-            let from_json = parsed.get(*name).expect("parsed at build time");
+            let from_json = &parsed.get(*name).expect("parsed at build time").file;
             assert_eq!(
                 serde_json::to_value(from_json).unwrap(),
                 serde_json::to_value(&from_yaml).unwrap(),

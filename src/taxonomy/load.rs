@@ -1,17 +1,21 @@
 //! Reading taxonomy files and merging them into one taxonomy.
 
-use super::schema::{ContextDef, FileDef, SettingsDef};
+use super::lines;
+use super::schema::{ContextDef, EmbeddedFile, FileDef, SettingsDef};
 use super::{Lexicon, Rule, Taxonomy};
 use crate::error::{Error, Location, Result, TaxonomyError};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The text of one taxonomy file and the name to report it by.
+/// The text of one taxonomy file and the name to report it by. The text is
+/// borrowed for the embedded files (copying them was a sixteenth of the
+/// memory a short run touches) and owned for files read from disk.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
-    pub text: String,
+    pub text: Cow<'static, str>,
 }
 
 pub fn read_path(path: &Path) -> Result<Vec<Source>> {
@@ -24,7 +28,7 @@ pub fn read_path(path: &Path) -> Result<Vec<Source>> {
         let text = std::fs::read_to_string(path).map_err(io)?;
         return Ok(vec![Source {
             name: path.display().to_string(),
-            text,
+            text: text.into(),
         }]);
     }
     let mut files = Vec::new();
@@ -49,7 +53,7 @@ pub fn read_path(path: &Path) -> Result<Vec<Source>> {
             })?;
             Ok(Source {
                 name: p.display().to_string(),
-                text,
+                text: text.into(),
             })
         })
         .collect()
@@ -84,7 +88,7 @@ pub fn merge(sources: &[Source]) -> Result<Taxonomy> {
 /// (the embedded taxonomy, parsed at build time) and parses only the others.
 pub fn merge_parsed(
     sources: &[Source],
-    mut parsed: impl FnMut(&Source) -> Option<FileDef>,
+    mut parsed: impl FnMut(&Source) -> Option<EmbeddedFile>,
 ) -> Result<Taxonomy> {
     let mut errors = Vec::new();
     let mut taxonomy = Taxonomy {
@@ -99,26 +103,15 @@ pub fn merge_parsed(
     };
     let mut settings_from: Option<String> = None;
     for source in sources {
-        let file: FileDef = if let Some(file) = parsed(source) {
-            file
-        } else if source.text.trim().is_empty() {
-            FileDef::default()
-        } else {
-            match serde_yaml::from_str(&source.text) {
-                Ok(f) => f,
+        let (file, known_lines) = match parsed(source) {
+            Some(EmbeddedFile { file, lines }) => (file, Some(lines)),
+            None => match parse_yaml(source) {
+                Ok(file) => (file, None),
                 Err(e) => {
-                    let loc = e.location();
-                    errors.push(TaxonomyError {
-                        location: Location {
-                            file: source.name.clone(),
-                            line: loc.as_ref().map(|l| l.line()),
-                            column: loc.as_ref().map(|l| l.column()),
-                        },
-                        message: strip_location(&e.to_string()),
-                    });
+                    errors.push(e);
                     continue;
                 }
-            }
+            },
         };
         if let Some(settings) = file.settings {
             if let Some(first) = &settings_from {
@@ -136,7 +129,10 @@ pub fn merge_parsed(
         if let Some(c) = file.context {
             merge_context(&mut taxonomy.context, c);
         }
-        let index = LineIndex::new(source);
+        let index = match &known_lines {
+            Some(lines) => LineIndex::known(&source.name, lines),
+            None => LineIndex::new(source),
+        };
         for (name, phrases) in file.lexicons {
             let location = index.locate(&format!("{name}:"));
             if let Some(previous) = taxonomy.lexicons.get(&name) {
@@ -163,6 +159,24 @@ pub fn merge_parsed(
     } else {
         Err(Error::Taxonomy(errors))
     }
+}
+
+/// One taxonomy file's YAML; an empty file is an empty taxonomy.
+fn parse_yaml(source: &Source) -> std::result::Result<FileDef, TaxonomyError> {
+    if source.text.trim().is_empty() {
+        return Ok(FileDef::default());
+    }
+    serde_yaml::from_str(&source.text).map_err(|e| {
+        let loc = e.location();
+        TaxonomyError {
+            location: Location {
+                file: source.name.clone(),
+                line: loc.as_ref().map(|l| l.line()),
+                column: loc.as_ref().map(|l| l.column()),
+            },
+            message: strip_location(&e.to_string()),
+        }
+    })
 }
 
 fn merge_context(into: &mut ContextDef, from: ContextDef) {
@@ -223,33 +237,21 @@ struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     fn new(source: &'a Source) -> Self {
-        let text = source.text.as_str();
         let mut lines = FxHashMap::default();
-        // Only rule ids and lexicon names are looked up, and both lines hold
-        // a colon: visiting just the lines with one (found with memchr) was
-        // a fifth of the work of visiting every line of every file.
-        let mut line_no = 1;
-        let mut counted_to = 0;
-        let mut next_line = 0;
-        for colon in memchr::memchr_iter(b':', text.as_bytes()) {
-            if colon < next_line {
-                continue; // a second colon on a line already seen
-            }
-            let start = text[..colon].rfind('\n').map_or(0, |i| i + 1);
-            line_no += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count();
-            counted_to = start;
-            let end =
-                memchr::memchr(b'\n', &text.as_bytes()[colon..]).map_or(text.len(), |i| colon + i);
-            next_line = end + 1;
-            let line = &text[start..end];
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if let Some((content, col)) = key_line(line) {
-                lines.entry(content).or_insert((line_no, col));
-            }
+        for (content, line, col) in lines::key_lines(&source.text) {
+            lines.entry(content).or_insert((line, col));
         }
         LineIndex {
             file: &source.name,
             lines,
+        }
+    }
+
+    /// The lines build.rs found for the rules and lexicons of an embedded file.
+    fn known(file: &'a str, lines: &'a BTreeMap<String, (usize, usize)>) -> Self {
+        LineIndex {
+            file,
+            lines: lines.iter().map(|(k, &v)| (k.as_str(), v)).collect(),
         }
     }
 
@@ -264,26 +266,6 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// A line that says `id: …` or ends with a colon (a key with its value
-/// below), as the text a lookup names it by and its 1-based column; a
-/// list dash, indentation and a trailing comment do not count.
-fn key_line(line: &str) -> Option<(&str, usize)> {
-    let indent = line.len() - line.trim_start().len();
-    let content = line.trim_start();
-    let (content, col) = match content.strip_prefix("- ") {
-        Some(rest) => (
-            rest.trim_start(),
-            indent + (content.len() - rest.trim_start().len()),
-        ),
-        None => (content, indent),
-    };
-    // What comes before " #" (memchr: a `split(" #")` per line was slow).
-    let comment = memchr::memchr_iter(b'#', content.as_bytes())
-        .find(|&i| i > 0 && content.as_bytes()[i - 1] == b' ');
-    let content = comment.map_or(content, |i| &content[..i - 1]).trim_end();
-    (content.starts_with("id:") || content.ends_with(':')).then_some((content, col + 1))
-}
-
 fn at(source: &Source, needle: &str, message: String) -> TaxonomyError {
     TaxonomyError {
         location: locate(source, needle),
@@ -293,48 +275,28 @@ fn at(source: &Source, needle: &str, message: String) -> TaxonomyError {
 
 #[cfg(test)]
 mod tests {
+    use super::super::embedded;
     use super::*;
 
-    /// Every line, in order: what `LineIndex` must find by visiting only the
-    /// lines with a colon.
-    fn every_line(text: &str) -> FxHashMap<&str, (usize, usize)> {
-        let mut lines = FxHashMap::default();
-        for (i, line) in text.lines().enumerate() {
-            if let Some((content, col)) = key_line(line) {
-                lines.entry(content).or_insert((i + 1, col));
+    /// build.rs locates the embedded rules and lexicons as a run-time index
+    /// of their files would.
+    #[test]
+    fn build_time_locations_are_the_run_time_ones() {
+        let mut parsed = embedded::parsed();
+        let mut looked_up = 0;
+        for source in embedded::sources() {
+            let file = parsed.remove(&source.name).expect("parsed at build time");
+            let known = LineIndex::known(&source.name, &file.lines);
+            let index = LineIndex::new(&source);
+            let keys = file.file.rules.iter().map(|r| format!("id: {}", r.id));
+            let keys = keys.chain(file.file.lexicons.keys().map(|name| format!("{name}:")));
+            for key in keys {
+                let location = index.locate(&key);
+                assert!(location.line.is_some(), "{key} in {}", source.name);
+                assert_eq!(known.locate(&key), location, "{key}");
+                looked_up += 1;
             }
         }
-        lines
-    }
-
-    #[test]
-    fn line_index_finds_what_a_scan_of_every_line_finds() {
-        let mut texts: Vec<String> = super::super::embedded::FILES
-            .iter()
-            .map(|(_, text)| text.to_string())
-            .collect();
-        texts.push(
-            "rules:\r\n  - id: a.b # note: here\r\n    when: { phrase: x }\r\n\
-             # only: a comment\nlexicons:\n  words:\n    - a: b: c\n  - id: last:"
-                .to_string(),
-        );
-        for text in &texts {
-            let source = Source {
-                name: "f.yaml".into(),
-                text: text.clone(),
-            };
-            let index = LineIndex::new(&source);
-            assert_eq!(index.lines, every_line(text));
-            assert!(!index.lines.is_empty());
-        }
-        let source = Source {
-            name: "f.yaml".into(),
-            text: texts.last().unwrap().clone(),
-        };
-        let index = LineIndex::new(&source);
-        assert_eq!(index.locate("id: a.b").line, Some(2));
-        assert_eq!(index.locate("id: a.b").column, Some(5));
-        assert_eq!(index.locate("words:").line, Some(6));
-        assert_eq!(index.locate("id: last:").line, Some(8));
+        assert!(looked_up > 200, "only {looked_up} rules and lexicons");
     }
 }

@@ -2,6 +2,7 @@
 //! from YAML and checked before anything is compiled.
 
 mod embedded;
+mod lines;
 mod load;
 pub mod schema;
 mod validate;

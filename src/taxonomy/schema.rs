@@ -24,6 +24,15 @@ pub struct FileDef {
     pub rules: Vec<RuleDef>,
 }
 
+/// An embedded taxonomy file as build.rs stores it: its parse, and the line
+/// and column of each of its rule ids (`id: …`) and lexicon names (`name:`),
+/// keyed by that text, so that start-up needs not index the file's lines.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct EmbeddedFile {
+    pub file: FileDef,
+    pub lines: BTreeMap<String, (usize, usize)>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsDef {
