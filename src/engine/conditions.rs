@@ -28,7 +28,7 @@ pub type LeafId = u32;
 /// A text's hits are sorted into their leaves once (`leaf_hits`), and a
 /// condition then finds its hits in a scope by binary search there. Testing
 /// every hit of the scope against every leaf of every candidate rule instead
-/// was a quarter of the time of a batch run.
+/// was about a quarter of the time of a batch run.
 #[derive(Debug, Default, Clone)]
 pub struct Leaves {
     lists: Vec<Vec<AtomId>>,
@@ -118,8 +118,8 @@ pub fn eval_sorted(cond: &Cond, view: &View, out: &mut Vec<u32>) -> bool {
 
 /// Evaluates `cond` and on success appends the indices of the hits that make
 /// it true to `out` (unsorted, perhaps repeated); on failure leaves `out` as
-/// it was. One buffer for a whole condition tree: a vector per node was a
-/// tenth of a batch run in allocations.
+/// it was. One buffer serves a whole condition tree, where each node used to
+/// allocate a vector of its own.
 pub fn eval_into(cond: &Cond, view: &View, out: &mut Vec<u32>) -> bool {
     let start = out.len();
     match cond {

@@ -6,10 +6,11 @@
 //! a few of the regexes, and a regex can match only where one of the literal
 //! strings that every match of it contains occurs (`\bunauthori[sz]ed …`
 //! needs "unauthorised" or "unauthorized"). So each regex is reduced, once, to
-//! such a set of required literals; one Aho-Corasick automaton over all of
-//! them tells which regexes a text may match, and only those run, each
-//! compiled the first time a text needs it. The result is exactly the set's:
-//! a regex whose literals are absent cannot match.
+//! a few clauses of required literals (each clause a set one of which every
+//! match contains; a match satisfies all of them); one Aho-Corasick automaton
+//! over all the literals tells which regexes a text may match, and only those
+//! run, each compiled the first time a text needs it. The result is exactly
+//! the set's: a regex with an unsatisfied clause cannot match.
 //!
 //! The automaton matches ASCII case-insensitively and the regexes run
 //! case-insensitively with Unicode rules, under which two non-ASCII characters
