@@ -54,10 +54,10 @@ fn main() {
 fn locations(text: &str, file: &schema::FileDef) -> BTreeMap<String, (usize, usize)> {
     let mut wanted: BTreeMap<String, Option<(usize, usize)>> = BTreeMap::new();
     for rule in &file.rules {
-        wanted.insert(format!("id: {}", rule.id), None);
+        wanted.insert(lines::id_line(&rule.id), None);
     }
     for name in file.lexicons.keys() {
-        wanted.insert(format!("{name}:"), None);
+        wanted.insert(lines::lexicon_line(name), None);
     }
     for (content, line, col) in lines::key_lines(text) {
         if let Some(slot @ None) = wanted.get_mut(content) {

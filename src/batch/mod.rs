@@ -195,19 +195,23 @@ struct Worker<E> {
 }
 
 impl<E: From<RecordError>> Worker<E> {
+    /// Drops a chunk the sink has seen and returns its token.
+    fn release(&self, spent: Vec<Result<Classified, E>>) {
+        drop(spent);
+        // The reader may have finished and dropped its receiver: fine.
+        let _ = self.tokens.send(());
+    }
+
     fn run(self, engine: &Engine, options: &ClassifyOptions) {
         loop {
             // Spent chunks first: they hold memory and tokens.
             while let Ok(spent) = self.spent.try_recv() {
-                drop(spent);
-                let _ = self.tokens.send(());
+                self.release(spent);
             }
             let (seq, chunk) = select! {
                 recv(self.spent) -> spent => {
                     if let Ok(spent) = spent {
-                        drop(spent);
-                        // The reader may have finished and dropped its receiver: fine.
-                        let _ = self.tokens.send(());
+                        self.release(spent);
                     }
                     continue;
                 },

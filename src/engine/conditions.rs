@@ -1,5 +1,6 @@
 //! Compiled rule conditions and their evaluation over the hits of one scope.
 
+use super::context::HitContext;
 use super::grouped::Grouped;
 use super::matcher::{AtomId, Hit};
 use rustc_hash::FxHashMap;
@@ -101,8 +102,8 @@ pub struct View<'a> {
     pub leaf_hits: &'a [(LeafId, u32)],
     pub from: u32,
     pub to: u32,
-    /// For each hit, whether it is negated, when negated hits do not count.
-    pub negated: Option<&'a [bool]>,
+    /// The context of each hit, when negated hits do not count.
+    pub negated: Option<&'a [HitContext]>,
 }
 
 /// Evaluates `cond`; on success `out` (cleared first, so that one buffer
@@ -127,7 +128,10 @@ pub fn eval_into(cond: &Cond, view: &View, out: &mut Vec<u32>) -> bool {
             let lh = view.leaf_hits;
             let lo = lh.partition_point(|&p| p < (*leaf, view.from));
             let hi = lh.partition_point(|&p| p < (*leaf, view.to));
-            let counts = |i: &u32| view.negated.is_none_or(|n| !n[*i as usize]);
+            let counts = |i: &u32| {
+                view.negated
+                    .is_none_or(|ctx| ctx[*i as usize].negated_by.is_none())
+            };
             out.extend(lh[lo..hi].iter().map(|&(_, i)| i).filter(counts));
             out.len() > start
         }
@@ -231,7 +235,8 @@ mod tests {
         let mut lh = Vec::new();
         leaves.leaf_hits(&hits, &mut lh);
         assert_eq!(lh, vec![(a, 0), (a, 2), (a, 4), (c, 1)]);
-        let negated = [false, false, true, false, false];
+        let mut negated = [HitContext::default(); 5];
+        negated[2].negated_by = Some(0);
         let view = |from, to, negation: bool| View {
             hits: &hits,
             leaf_hits: &lh,

@@ -1,69 +1,103 @@
-//! Strings kept one after another in one buffer, each with a dense id, and
-//! found by hash.
+//! String tables for start-up: strings kept one after another in one buffer
+//! and found by hash.
 //!
-//! Start-up interns thousands of phrases and ~20,000 word forms. A map from
-//! an owned string to an id took 32 bytes a bucket and an allocation for
-//! each long key; here a bucket is the 4-byte id, and the pages a short run
-//! touches (each one a page fault) are a fraction.
+//! Start-up stores thousands of phrases and ~20,000 word forms. A map from an
+//! owned string took 32 bytes a bucket and an allocation for each long key;
+//! here an entry is (start, length, value), 12 bytes, and the pages a short
+//! run touches (each one a page fault) are a fraction.
 
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
+/// Strings, each with a `u32` value.
 #[derive(Debug, Default, Clone)]
-pub struct Interner {
+pub struct StrMap {
     text: String,
-    /// Where each string ends in `text`; string `i` starts where `i - 1` ends.
-    ends: Vec<u32>,
-    table: HashTable<u32>,
+    table: HashTable<(u32, u32, u32)>,
 }
 
 fn hash(s: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(s)
 }
 
-impl Interner {
+/// The string an entry stands for.
+fn key<'t>(text: &'t str, &(start, len, _): &(u32, u32, u32)) -> &'t str {
+    &text[start as usize..(start + len) as usize]
+}
+
+impl StrMap {
     /// Room for `strings` strings of `bytes` bytes in all.
-    pub fn with_capacity(strings: usize, bytes: usize) -> Interner {
-        Interner {
+    pub fn with_capacity(strings: usize, bytes: usize) -> StrMap {
+        StrMap {
             text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(strings),
             table: HashTable::with_capacity(strings),
         }
     }
 
+    pub fn get(&self, s: &str) -> Option<&u32> {
+        let found = self.table.find(hash(s), |e| key(&self.text, e) == s);
+        found.map(|e| &e.2)
+    }
+
+    /// The value of `s`, set to `value` first when `s` is new, and whether
+    /// it was new.
+    pub fn entry(&mut self, s: &str, value: u32) -> (&mut u32, bool) {
+        let StrMap { text, table } = self;
+        let entry = table.entry(hash(s), |e| key(text, e) == s, |e| hash(key(text, e)));
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => (&mut found.into_mut().2, false),
+            hashbrown::hash_table::Entry::Vacant(room) => {
+                let start = text.len() as u32;
+                text.push_str(s);
+                let inserted = room.insert((start, s.len() as u32, value));
+                (&mut inserted.into_mut().2, true)
+            }
+        }
+    }
+}
+
+/// Strings with dense ids in the order they came.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    map: StrMap,
+    /// (start, length) in `map.text` of each id's string.
+    spans: Vec<(u32, u32)>,
+}
+
+impl Interner {
+    /// Room for `strings` strings of `bytes` bytes in all.
+    pub fn with_capacity(strings: usize, bytes: usize) -> Interner {
+        Interner {
+            map: StrMap::with_capacity(strings, bytes),
+            spans: Vec::with_capacity(strings),
+        }
+    }
+
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// The string of `id`.
     pub fn resolve(&self, id: u32) -> &str {
-        resolve(&self.text, &self.ends, id)
+        let (start, len) = self.spans[id as usize];
+        &self.map.text[start as usize..(start + len) as usize]
     }
 
     /// The id of `s`, and whether it is new.
     pub fn intern(&mut self, s: &str) -> (u32, bool) {
-        let Interner { text, ends, table } = self;
-        let h = hash(s);
-        if let Some(&id) = table.find(h, |&id| resolve(text, ends, id) == s) {
-            return (id, false);
+        let next = self.spans.len() as u32;
+        let (&mut id, new) = self.map.entry(s, next);
+        if new {
+            let end = self.map.text.len() as u32;
+            self.spans.push((end - s.len() as u32, s.len() as u32));
         }
-        let id = ends.len() as u32;
-        text.push_str(s);
-        ends.push(text.len() as u32);
-        table.insert_unique(h, id, |&id| hash(resolve(text, ends, id)));
-        (id, true)
+        (id, new)
     }
-}
-
-fn resolve<'t>(text: &'t str, ends: &[u32], id: u32) -> &'t str {
-    let i = id as usize;
-    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    &text[start..ends[i] as usize]
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Interner;
+    use super::{Interner, StrMap};
 
     #[test]
     fn interns_each_string_once_in_order() {
@@ -89,5 +123,17 @@ mod tests {
             assert_eq!(i.resolve(id), w);
         }
         assert_eq!(i.len(), 5003);
+    }
+
+    #[test]
+    fn a_value_is_set_once_and_can_be_changed() {
+        let mut m = StrMap::default();
+        assert_eq!(m.get("ai"), None);
+        assert_eq!(m.entry("ai", 7), (&mut 7, true));
+        let (value, new) = m.entry("ai", 9);
+        assert!(!new);
+        *value = 8;
+        assert_eq!(m.get("ai"), Some(&8));
+        assert_eq!(m.get("a"), None);
     }
 }

@@ -11,14 +11,12 @@
 //! `regexes`, which runs only those a text's literals allow.
 
 use super::grouped::Grouped;
-use super::interner::Interner;
+use super::interner::{Interner, StrMap};
 use super::regexes::RuleRegexes;
 use crate::error::{Location, TaxonomyError};
 use crate::text::inflect::{for_each_form, word_forms};
 use crate::text::{NormText, Token, fold_phrase, token_at};
-use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
-use std::hash::BuildHasher;
 
 pub type AtomId = u32;
 
@@ -309,79 +307,49 @@ fn vocabulary(words: &[WordPattern]) -> (Vocabulary, PrefixTrie) {
 }
 
 /// The phrase words each word form can stand for. Nearly always one
-/// ("hacked" is only "hack"), kept in the entry itself; the few forms of
-/// several words point into `shared`.
-///
-/// The forms' text is one string and an entry is (start, length, words):
-/// twelve bytes where a map from an inline string took 32 (the table has
-/// tens of thousands of buckets, and every page of it is a page fault in a
-/// short run), and a lookup, once per token, reads one entry and the text.
+/// ("hacked" is only "hack"), kept as the form's value; the few forms of
+/// several words point into `shared`. A lookup, once per token, reads one
+/// entry and the form's text.
 #[derive(Debug, Clone)]
 struct Vocabulary {
-    text: String,
-    forms: HashTable<(u32, u32, u32)>,
+    forms: StrMap,
     shared: Vec<Vec<WordId>>,
 }
 
-/// Marks a `Vocabulary` entry that is an index into `shared`.
+/// Marks a `Vocabulary` value that is an index into `shared`.
 const SHARED: u32 = 1 << 31;
-
-fn hash_form(form: &str) -> u64 {
-    rustc_hash::FxBuildHasher.hash_one(form)
-}
-
-/// The form a `Vocabulary` entry stands for.
-fn form_of<'t>(text: &'t str, &(start, len, _): &(u32, u32, u32)) -> &'t str {
-    &text[start as usize..(start + len) as usize]
-}
 
 impl Vocabulary {
     /// Room for about `forms` forms.
     fn with_capacity(forms: usize) -> Vocabulary {
         Vocabulary {
-            text: String::with_capacity(forms * 8),
-            forms: HashTable::with_capacity(forms),
+            forms: StrMap::with_capacity(forms, forms * 8),
             shared: Vec::new(),
         }
     }
 
     fn add(&mut self, form: &str, id: WordId) {
-        let Vocabulary {
-            text,
-            forms,
-            shared,
-        } = self;
-        let hash = hash_form(form);
-        match forms.find_mut(hash, |e| form_of(text, e) == form) {
-            Some(entry) if entry.2 & SHARED != 0 => {
-                let ids = &mut shared[(entry.2 & !SHARED) as usize];
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
+        let (entry, new) = self.forms.entry(form, id);
+        if new {
+            return;
+        }
+        if *entry & SHARED != 0 {
+            let ids = &mut self.shared[(*entry & !SHARED) as usize];
+            if !ids.contains(&id) {
+                ids.push(id);
             }
-            Some(entry) if entry.2 != id => {
-                shared.push(vec![entry.2, id]);
-                entry.2 = SHARED | (shared.len() - 1) as u32;
-            }
-            Some(_) => {}
-            None => {
-                let start = text.len() as u32;
-                text.push_str(form);
-                let entry = (start, form.len() as u32, id);
-                forms.insert_unique(hash, entry, |e| hash_form(form_of(text, e)));
-            }
+        } else if *entry != id {
+            self.shared.push(vec![*entry, id]);
+            *entry = SHARED | (self.shared.len() - 1) as u32;
         }
     }
 
     /// The words `form` stands for; none when it is not a form of any.
     fn get(&self, form: &str) -> &[WordId] {
-        let found = self
-            .forms
-            .find(hash_form(form), |e| form_of(&self.text, e) == form);
-        match found {
+        match self.forms.get(form) {
             None => &[],
-            Some((_, _, i)) if i & SHARED != 0 => &self.shared[(i & !SHARED) as usize],
-            Some((_, _, id)) => std::slice::from_ref(id),
+            Some(&i) if i & SHARED != 0 => &self.shared[(i & !SHARED) as usize],
+            Some(id) => std::slice::from_ref(id),
         }
     }
 }
@@ -576,7 +544,7 @@ impl Matcher {
         let mut stack: Vec<(NodeId, usize)> = Vec::new();
         for i in 0..tokens.len() {
             for &w in words_of(i) {
-                if let Some(c) = self.child(0, (SPACE, w)) {
+                if let Some(c) = self.trie.child(0, (SPACE, w)) {
                     stack.push((c, i + 1));
                 }
             }
@@ -599,7 +567,7 @@ impl Matcher {
                     continue;
                 };
                 for &w in words_of(j) {
-                    if let Some(c) = self.child(node, (sep as u32, w)) {
+                    if let Some(c) = self.trie.child(node, (sep as u32, w)) {
                         stack.push((c, j + 1));
                     }
                 }
@@ -633,10 +601,6 @@ impl Matcher {
         });
         hits.dedup_by(|a, b| a.atom == b.atom && a.start == b.start && a.end == b.end);
         hits
-    }
-
-    fn child(&self, node: NodeId, key: (u32, WordId)) -> Option<NodeId> {
-        self.trie.child(node, key)
     }
 
     /// Compiles every rule regex that is not compiled yet; the failures.

@@ -274,7 +274,6 @@ impl Engine {
 
         let mut fired = Vec::new();
         let mut blocked = Vec::new();
-        let negated_hit: Vec<bool> = ctx.iter().map(|c| c.negated_by.is_some()).collect();
         let mut leaf_hits = Vec::new();
         self.leaves.leaf_hits(&hits, &mut leaf_hits);
         // The evidence of one rule in one scope, reused for every rule.
@@ -301,7 +300,7 @@ impl Engine {
                     leaf_hits: &leaf_hits,
                     from: from as u32,
                     to: to as u32,
-                    negated: respect_negation.then_some(&negated_hit[..]),
+                    negated: respect_negation.then_some(&ctx[..]),
                 };
                 if conditions::eval_sorted(&rule.cond, &view, &mut found) && !found.is_empty() {
                     match found.iter().find_map(|&k| ctx[k as usize].hedged_by) {
@@ -309,7 +308,9 @@ impl Engine {
                         None => unhedged = true,
                     }
                     evidence.extend_from_slice(&found);
-                } else if find_blocked && respect_negation && negated_hit[from..to].contains(&true)
+                } else if find_blocked
+                    && respect_negation
+                    && ctx[from..to].iter().any(|c| c.negated_by.is_some())
                 {
                     let view = View {
                         negated: None,
@@ -351,22 +352,11 @@ impl Engine {
 /// included): room to reserve.
 fn phrase_count(taxonomy: &Taxonomy) -> usize {
     fn in_cond(c: &CondDef) -> usize {
-        let lists = [&c.all, &c.any, &c.none];
-        c.phrase.as_ref().map_or(0, |p| p.items().len())
-            + lists
-                .iter()
-                .flat_map(|l| l.iter().flatten())
-                .map(in_cond)
-                .sum::<usize>()
-            + c.near.as_ref().map_or(0, |n| in_cond(&n.a) + in_cond(&n.b))
+        c.phrase.as_ref().map_or(0, |p| p.items().len()) + c.children().map(in_cond).sum::<usize>()
     }
     let lexicons: usize = taxonomy.lexicons.values().map(|l| l.phrases.len()).sum();
-    lexicons
-        + taxonomy
-            .rules
-            .iter()
-            .map(|r| in_cond(&r.def.when))
-            .sum::<usize>()
+    let rules: usize = taxonomy.rules.iter().map(|r| in_cond(&r.def.when)).sum();
+    lexicons + rules
 }
 
 /// Compiles rule conditions: phrases and regexes into atoms of the matcher,

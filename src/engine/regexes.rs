@@ -43,14 +43,14 @@ struct LazyRegex {
 
 impl LazyRegex {
     fn get(&self) -> Option<&Regex> {
-        self.regex
-            .get_or_init(|| {
-                regex::RegexBuilder::new(&self.pattern)
-                    .case_insensitive(true)
-                    .build()
-                    .ok()
-            })
-            .as_ref()
+        self.regex.get_or_init(|| self.compile().ok()).as_ref()
+    }
+
+    /// Rule regexes match the folded text case-insensitively.
+    fn compile(&self) -> Result<Regex, regex::Error> {
+        regex::RegexBuilder::new(&self.pattern)
+            .case_insensitive(true)
+            .build()
     }
 }
 
@@ -176,17 +176,12 @@ impl RuleRegexes {
         self.regexes
             .iter()
             .filter(|r| r.regex.get().is_none())
-            .filter_map(|r| {
-                let built = regex::RegexBuilder::new(&r.pattern)
-                    .case_insensitive(true)
-                    .build();
-                match built {
-                    Ok(re) => {
-                        let _ = r.regex.set(Some(re));
-                        None
-                    }
-                    Err(e) => Some((r.atom, e.to_string())),
+            .filter_map(|r| match r.compile() {
+                Ok(re) => {
+                    let _ = r.regex.set(Some(re));
+                    None
                 }
+                Err(e) => Some((r.atom, e.to_string())),
             })
             .collect()
     }

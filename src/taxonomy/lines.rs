@@ -5,6 +5,16 @@
 //! includes this file to locate the embedded taxonomy's rules at build time,
 //! so it uses nothing but the standard library.
 
+/// The line a rule (or tag, or overlap) with this id stands on says this.
+pub fn id_line(id: &str) -> String {
+    format!("id: {id}")
+}
+
+/// The line a lexicon stands on says this.
+pub fn lexicon_line(name: &str) -> String {
+    format!("{name}:")
+}
+
 /// Every line of `text` that says `id: …` or ends with a colon (a key with its
 /// value below), in order: what it says (without indentation, a list dash or
 /// a trailing comment), its 1-based line and its 1-based column.

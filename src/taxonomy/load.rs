@@ -134,7 +134,7 @@ pub fn merge_parsed(
             None => LineIndex::new(source),
         };
         for (name, phrases) in file.lexicons {
-            let location = index.locate(&format!("{name}:"));
+            let location = index.locate(&lines::lexicon_line(&name));
             if let Some(previous) = taxonomy.lexicons.get(&name) {
                 errors.push(TaxonomyError {
                     location,
@@ -150,7 +150,7 @@ pub fn merge_parsed(
                 .insert(name, Lexicon { phrases, location });
         }
         for def in file.rules {
-            let location = index.locate(&format!("id: {}", def.id));
+            let location = index.locate(&lines::id_line(&def.id));
             taxonomy.rules.push(Rule { def, location });
         }
     }
@@ -288,8 +288,13 @@ mod tests {
             let file = parsed.remove(&source.name).expect("parsed at build time");
             let known = LineIndex::known(&source.name, &file.lines);
             let index = LineIndex::new(&source);
-            let keys = file.file.rules.iter().map(|r| format!("id: {}", r.id));
-            let keys = keys.chain(file.file.lexicons.keys().map(|name| format!("{name}:")));
+            let keys = file.file.rules.iter().map(|r| lines::id_line(&r.id));
+            let keys = keys.chain(
+                file.file
+                    .lexicons
+                    .keys()
+                    .map(|name| lines::lexicon_line(name)),
+            );
             for key in keys {
                 let location = index.locate(&key);
                 assert!(location.line.is_some(), "{key} in {}", source.name);

@@ -181,6 +181,16 @@ pub struct CondDef {
     pub near: Option<NearDef>,
 }
 
+impl CondDef {
+    /// The conditions directly inside this one (`all`, `any`, `none`, and
+    /// both sides of `near`).
+    pub fn children(&self) -> impl Iterator<Item = &CondDef> {
+        let lists = [&self.all, &self.any, &self.none];
+        let near = self.near.iter().flat_map(|n| [&*n.a, &*n.b]);
+        lists.into_iter().flatten().flatten().chain(near)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NearDef {

@@ -3,6 +3,7 @@
 //! reported together, each at its file and line.
 
 use super::Taxonomy;
+use super::lines;
 use super::load::{Source, locate_in};
 use super::schema::CondDef;
 use crate::error::{Error, Location, Result, TaxonomyError};
@@ -34,7 +35,7 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
     }
     let mut tag_ids = HashSet::new();
     for tag in &t.tags {
-        let loc = || find(&format!("id: {}", tag.id));
+        let loc = || find(&lines::id_line(&tag.id));
         if !is_kebab(&tag.id) {
             err(
                 loc(),
@@ -60,7 +61,7 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
         .collect();
     for tag in &t.tags {
         if let Some(parent) = &tag.parent {
-            let loc = || find(&format!("id: {}", tag.id));
+            let loc = || find(&lines::id_line(&tag.id));
             if !tag_ids.contains(parent.as_str()) {
                 err(
                     loc(),
@@ -154,7 +155,7 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
         }
     }
     for o in &t.overlaps {
-        let loc = || find(&format!("id: {}", o.id));
+        let loc = || find(&lines::id_line(&o.id));
         for tag in &o.tags {
             if !tag_ids.contains(tag.as_str()) {
                 err(
