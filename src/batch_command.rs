@@ -57,7 +57,10 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     };
     let mut input_options = args.input.options();
     let mut options = BatchOptions {
-        jobs: args.jobs.unwrap_or_else(batch::default_jobs),
+        jobs: args
+            .jobs
+            .and_then(NonZeroUsize::new)
+            .unwrap_or_else(batch::default_jobs),
         classify: ClassifyOptions {
             min_confidence: args.min_confidence,
             explain: args.explain,
