@@ -74,7 +74,15 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         input_options.format.get_or_insert(input::Format::Lines);
     }
     let bytes_read = Arc::new(AtomicU64::new(0));
+    let stdout_tty = io::stdout().is_terminal();
     let mut progress = Progress::new(total_size(&files), bytes_read.clone());
+    progress.enabled &= !(args.quiet || args.no_progress);
+    // The human line already shows the error on the same screen.
+    let errors_on_stderr = errors_on_stderr(format, stdout_tty, args.quiet);
+    // Records go to the terminal the bar is drawn on: hide the bar while
+    // each is printed, or its frames stay behind in the scrollback.
+    let output_under_bar = stdout_tty;
+    let count_language = args.summary;
     let input = open_all(files, input_options, bytes_read);
 
     let mut printer = printer(format, Box::new(&mut *out), engine.taxonomy(), args.explain)?;
@@ -86,21 +94,27 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         match item {
             Ok(c) => {
                 summary.add(&c.classification);
+                if count_language && aitag::text::language::looks_non_english(&c.record.text) {
+                    summary.non_english += 1;
+                }
                 if only.is_empty() || only.iter().any(|t| c.classification.has(t)) {
                     summary.emitted += 1;
-                    printer.record(Item::Classified(c))?;
+                    progress
+                        .suspend_if(output_under_bar, || printer.record(Item::Classified(c)))?;
                 }
             }
             Err(BatchError::Record(e)) => {
                 failed = true;
                 summary.add_error();
                 summary.emitted += 1;
-                progress.suspend(|| eprintln!("aitag: {e}"));
-                printer.record(Item::Error(e))?;
+                if errors_on_stderr {
+                    progress.suspend_if(true, || eprintln!("aitag: {e}"));
+                }
+                progress.suspend_if(output_under_bar, || printer.record(Item::Error(e)))?;
             }
             Err(BatchError::File(e)) => {
                 failed = true;
-                progress.suspend(|| eprintln!("aitag: {e}"));
+                progress.suspend_if(true, || eprintln!("aitag: {e}"));
             }
         }
         Ok::<(), io::Error>(())
@@ -112,6 +126,12 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         write_summary(&mut stderr.lock(), &summary, stderr.is_terminal())?;
     }
     Ok(if failed { FAILURE } else { CLEAN })
+}
+
+/// Whether a bad record is also reported on stderr. On a terminal that
+/// shows the human output, the error line in the output says it already.
+fn errors_on_stderr(format: BatchFormat, stdout_tty: bool, quiet: bool) -> bool {
+    !quiet && !(format == BatchFormat::Human && stdout_tty)
 }
 
 /// The records of every file in turn, each file opened only when its turn
@@ -182,11 +202,20 @@ impl Progress {
         }
         if let Some(bar) = &self.bar {
             let rate = self.records as f64 / elapsed.as_secs_f64().max(1e-9);
-            bar.set_message(format!("{} records, {rate:.0} records/s", self.records));
-            if self.total.is_some() {
-                bar.set_position(self.bytes_read.load(Ordering::Relaxed));
-            } else {
-                bar.tick();
+            let mut message = format!("{} records, {rate:.0} records/s", self.records);
+            match self.total {
+                Some(total) => {
+                    let read = self.bytes_read.load(Ordering::Relaxed);
+                    if let Some(left) = eta(elapsed, read, total) {
+                        message.push_str(&format!(", ETA {}", format_duration(left)));
+                    }
+                    bar.set_message(message);
+                    bar.set_position(read);
+                }
+                None => {
+                    bar.set_message(message);
+                    bar.tick();
+                }
             }
         }
     }
@@ -196,7 +225,7 @@ impl Progress {
         let (bar, template) = match self.total {
             Some(total) => (
                 ProgressBar::with_draw_target(Some(total), target),
-                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes}, {msg}, ETA {eta}",
+                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes}, {msg}",
             ),
             None => (
                 ProgressBar::with_draw_target(None, target),
@@ -210,10 +239,11 @@ impl Progress {
         bar
     }
 
-    fn suspend(&self, f: impl FnOnce()) {
+    /// Runs `f` with the bar hidden (when `hide` and there is one).
+    fn suspend_if<R>(&self, hide: bool, f: impl FnOnce() -> R) -> R {
         match &self.bar {
-            Some(bar) => bar.suspend(f),
-            None => f(),
+            Some(bar) if hide => bar.suspend(f),
+            _ => f(),
         }
     }
 
@@ -221,5 +251,56 @@ impl Progress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// A run that ends early (an error, an interrupt that unwinds) must not
+/// leave the last frame on the terminal either.
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// The time left, from the share of bytes read so far. indicatif's own
+/// estimate starts when the bar appears, a second into the run, and saw the
+/// bytes of that second arrive at once: it read 0 s at a quarter.
+fn eta(elapsed: Duration, read: u64, total: u64) -> Option<Duration> {
+    if read == 0 || read > total {
+        return None;
+    }
+    let left = (total - read) as f64 / read as f64;
+    Some(Duration::from_secs_f64(elapsed.as_secs_f64() * left))
+}
+
+fn format_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, s / 60 % 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eta_comes_from_the_share_of_bytes_read() {
+        let quarter = eta(Duration::from_secs(10), 250, 1000).unwrap();
+        assert_eq!(quarter, Duration::from_secs(30));
+        assert_eq!(eta(Duration::from_secs(10), 0, 1000), None);
+        assert_eq!(format_duration(Duration::from_secs(95)), "1m35s");
+    }
+
+    #[test]
+    fn a_bad_record_is_reported_once_on_a_terminal() {
+        assert!(!errors_on_stderr(BatchFormat::Human, true, false));
+        assert!(errors_on_stderr(BatchFormat::Human, false, false));
+        assert!(errors_on_stderr(BatchFormat::Jsonl, true, false));
+        assert!(!errors_on_stderr(BatchFormat::Jsonl, false, true));
     }
 }

@@ -23,6 +23,7 @@ const FAILURE: u8 = 2;
 fn main() -> ExitCode {
     let cli = cli::parse();
     set_colour(cli.global.color);
+    set_width();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         // A closed pipe (`aitag … | head`) is the reader's choice, not an error.
@@ -43,6 +44,14 @@ fn set_colour(choice: ColorChoice) {
         }
     };
     colored::control::set_override(on);
+}
+
+/// Human output wraps to the terminal's width (capped); into a pipe or a
+/// file it keeps the fixed width, so that output is the same everywhere.
+fn set_width() {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(io::stdout()) {
+        human::set_width(usize::from(w));
+    }
 }
 
 enum AppError {

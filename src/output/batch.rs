@@ -70,7 +70,11 @@ pub fn printer<'w>(
         }),
         BatchFormat::Csv => Box::new(DelimitedPrinter::new(w, b',', taxonomy, explain)?),
         BatchFormat::Tsv => Box::new(DelimitedPrinter::new(w, b'\t', taxonomy, explain)?),
-        BatchFormat::Human => Box::new(HumanPrinter { w, explain }),
+        BatchFormat::Human => Box::new(HumanPrinter {
+            w,
+            explain,
+            id_width: 8,
+        }),
     })
 }
 
@@ -220,12 +224,14 @@ impl RecordPrinter for DelimitedPrinter<'_> {
     }
 }
 
-/// A confidence in at most three decimals, without trailing zeros.
+/// A confidence in at most three decimals, without trailing zeros but
+/// always with a decimal point: a column of `0`s would be read as integers
+/// by pandas while its neighbours are floats.
 fn confidence(x: f64) -> String {
     let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".into()
+    let s = s.trim_end_matches('0');
+    if s.ends_with('.') {
+        format!("{s}0")
     } else {
         s.into()
     }
@@ -237,6 +243,16 @@ fn confidence(x: f64) -> String {
 struct HumanPrinter<'w> {
     w: Box<dyn Write + 'w>,
     explain: bool,
+    /// The id column: as wide as the widest id so far (records are written
+    /// as they come, so later ones cannot be measured first).
+    id_width: usize,
+}
+
+impl HumanPrinter<'_> {
+    fn id_column(&mut self, id: &str) -> String {
+        self.id_width = self.id_width.max(id.chars().count());
+        format!("{id:<width$}", width = self.id_width)
+    }
 }
 
 impl RecordPrinter for HumanPrinter<'_> {
@@ -244,7 +260,8 @@ impl RecordPrinter for HumanPrinter<'_> {
         match item {
             Item::Classified(c) => {
                 let cl = &c.classification;
-                write!(self.w, "{}", format!("{:<8}", c.record.id).bold())?;
+                let id = self.id_column(&c.record.id);
+                write!(self.w, "{}", id.bold())?;
                 if cl.tags.is_empty() {
                     write!(self.w, "  {}", "-".dimmed())?;
                 }
@@ -265,12 +282,14 @@ impl RecordPrinter for HumanPrinter<'_> {
                         .iter()
                         .map(|r| r.rule.as_str())
                         .collect();
-                    writeln!(self.w, "          {}", rules.join(" ").dimmed())?;
+                    let indent = " ".repeat(self.id_width + 2);
+                    writeln!(self.w, "{indent}{}", rules.join(" ").dimmed())?;
                 }
             }
             Item::Error(e) => {
                 let line = format!("error: {}", e.message);
-                writeln!(self.w, "{}  {}", format!("{:<8}", e.id).bold(), line.red())?;
+                let id = self.id_column(&e.id);
+                writeln!(self.w, "{}  {}", id.bold(), line.red())?;
             }
         }
         // Someone is reading along: show each record as soon as it is done.
@@ -288,9 +307,9 @@ mod tests {
 
     #[test]
     fn confidences_are_short() {
-        assert_eq!(confidence(0.0), "0");
+        assert_eq!(confidence(0.0), "0.0");
         assert_eq!(confidence(0.95), "0.95");
         assert_eq!(confidence(0.94849), "0.948");
-        assert_eq!(confidence(1.0), "1");
+        assert_eq!(confidence(1.0), "1.0");
     }
 }

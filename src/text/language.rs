@@ -7,21 +7,21 @@
 //! tells the two apart without a language model. Headlines have few function
 //! words, so short Latin-script texts are never flagged.
 
-/// Frequent English function words that are not also common words of other
-/// Latin-script languages (no `a`, `die`, `on`, `son`, `in`), lowercase.
+/// Frequent English function words, lowercase. Left out: words just as
+/// common in other Latin-script languages (`no`, `die`, `son`, `en`).
 const FUNCTION_WORDS: &[&str] = &[
-    "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before",
-    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he",
-    "her", "his", "how", "if", "into", "is", "it", "its", "may", "more", "most", "no", "not", "of",
-    "or", "other", "our", "over", "she", "should", "so", "some", "such", "than", "that", "the",
-    "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "under",
-    "up", "was", "we", "were", "what", "when", "where", "which", "while", "who", "will", "with",
-    "would", "you", "your",
+    "a", "about", "after", "against", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had",
+    "has", "have", "he", "her", "his", "how", "if", "in", "into", "is", "it", "its", "itself",
+    "may", "more", "most", "not", "of", "on", "or", "other", "our", "over", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "through", "to", "under", "up", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "will", "with", "would", "you", "your",
 ];
 
 /// Below this many words a text is too short to judge (a headline may have
 /// no function word at all).
-const MIN_WORDS: usize = 12;
+const MIN_WORDS: usize = 16;
 /// English prose stays well above this share of function words.
 const MIN_SHARE: f64 = 0.05;
 /// Below this many letters a text is too short to judge by script either.
@@ -81,9 +81,14 @@ mod tests {
     }
 
     #[test]
-    fn french_and_chinese_are_flagged() {
+    fn french_spanish_and_chinese_are_flagged() {
         assert!(looks_non_english(
-            "Des pirates ont volé les poids du modèle et les ont publiés en ligne sans autorisation."
+            "Unos piratas robaron los pesos del modelo y los publicaron en internet sin autorización, \
+             y la empresa no detectó la fuga a tiempo."
+        ));
+        assert!(looks_non_english(
+            "Des pirates ont volé les poids du modèle et les ont publiés en ligne sans autorisation, \
+             puis le système a continué à répondre aux utilisateurs."
         ));
         assert!(looks_non_english(
             "黑客窃取了模型权重并将其发布到网上，公司没有及时发现这次泄露。"
