@@ -341,6 +341,8 @@ pub enum InputFormat {
     Paragraphs,
     /// One JSON object per line
     Jsonl,
+    /// A JSON array of objects (pandas, jq), pretty or compact
+    Json,
     /// Comma-separated values with a header row
     Csv,
     /// Tab-separated values with a header row
@@ -353,6 +355,7 @@ impl From<InputFormat> for Format {
             InputFormat::Lines => Format::Lines,
             InputFormat::Paragraphs => Format::Paragraphs,
             InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Json => Format::Json,
             InputFormat::Csv => Format::Csv,
             InputFormat::Tsv => Format::Tsv,
         }
@@ -364,7 +367,7 @@ impl From<InputFormat> for Format {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Input format [default: from the extension (.jsonl, .ndjson, .csv, .tsv), else from the first lines]
+    /// Input format [default: from the extension (.jsonl, .ndjson, .json, .csv, .tsv), else from the first lines]
     #[arg(long = "input", short = 'i', value_enum, value_name = "FORMAT")]
     pub input: Option<InputFormat>,
 

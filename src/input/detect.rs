@@ -18,6 +18,7 @@ pub fn detect_by_extension(name: &str) -> Option<Format> {
     let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "jsonl" | "ndjson" | "jsonlines" => Some(Format::Jsonl),
+        "json" => Some(Format::Json),
         "csv" => Some(Format::Csv),
         "tsv" | "tab" => Some(Format::Tsv),
         _ => None,
@@ -44,7 +45,8 @@ pub(crate) fn read_head(
 }
 
 /// Guesses the format from the first bytes of an input:
-/// - a first line that starts with `{`: `jsonl`;
+/// - a first line that starts with `[`, or with a `{` it does not close: `json`;
+/// - a first line that holds one JSON object: `jsonl`;
 /// - a first line of tab- or comma-separated names that include the text
 ///   field(s) (`--text-field`, else `text`, `title` or `description`): `tsv`/`csv`;
 /// - blank-line separated blocks of which one spans several lines: `paragraphs`;
@@ -56,8 +58,15 @@ pub fn sniff(head: &[u8], options: &InputOptions) -> Format {
     let Some(first) = lines.next() else {
         return Format::Lines;
     };
-    if first.trim_start().starts_with('{') {
-        return Format::Jsonl;
+    let first_trimmed = first.trim();
+    if first_trimmed.starts_with('[') {
+        return Format::Json;
+    }
+    if first_trimmed.starts_with('{') {
+        // One whole object on the line is JSON Lines; an object that goes
+        // on over several lines is pretty-printed JSON.
+        let whole = serde_json::from_str::<serde_json::Value>(first_trimmed).is_ok();
+        return if whole { Format::Jsonl } else { Format::Json };
     }
     for (delimiter, format) in [('\t', Format::Tsv), (',', Format::Csv)] {
         if first.contains(delimiter) && is_header(first, delimiter, options) {
@@ -110,6 +119,7 @@ mod tests {
     fn extensions() {
         assert_eq!(detect_by_extension("a/b.JSONL"), Some(Format::Jsonl));
         assert_eq!(detect_by_extension("x.csv"), Some(Format::Csv));
+        assert_eq!(detect_by_extension("x.json"), Some(Format::Json));
         assert_eq!(detect_by_extension("x.tsv"), Some(Format::Tsv));
         assert_eq!(detect_by_extension("x.txt"), None);
         assert_eq!(detect_by_extension("<stdin>"), None);
@@ -118,6 +128,9 @@ mod tests {
     #[test]
     fn content() {
         assert_eq!(guess("\n{\"text\": \"a\"}\n"), Format::Jsonl);
+        assert_eq!(guess("[{\"text\": \"a\"}]\n"), Format::Json);
+        assert_eq!(guess("[\n  {\n    \"text\": \"a\"\n  }\n]\n"), Format::Json);
+        assert_eq!(guess("{\n  \"text\": \"a\"\n}\n"), Format::Json);
         assert_eq!(guess("id,title,description\n1,a,b\n"), Format::Csv);
         assert_eq!(guess("id\ttext\n1\ta\n"), Format::Tsv);
         assert_eq!(

@@ -21,6 +21,7 @@
 mod delimited;
 mod detect;
 mod fields;
+mod json;
 mod jsonl;
 mod line_reader;
 mod lines;
@@ -55,6 +56,8 @@ pub enum Format {
     Paragraphs,
     /// One JSON object per line.
     Jsonl,
+    /// A JSON array of objects (or objects one after another), pretty or compact.
+    Json,
     /// Comma-separated values with a header row.
     Csv,
     /// Tab-separated values with a header row.
@@ -62,10 +65,11 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Lines,
         Format::Paragraphs,
         Format::Jsonl,
+        Format::Json,
         Format::Csv,
         Format::Tsv,
     ];
@@ -75,6 +79,7 @@ impl Format {
             Format::Lines => "lines",
             Format::Paragraphs => "paragraphs",
             Format::Jsonl => "jsonl",
+            Format::Json => "json",
             Format::Csv => "csv",
             Format::Tsv => "tsv",
         }
@@ -95,7 +100,7 @@ impl FromStr for Format {
             .find(|f| f.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 format!(
-                    "unknown input format `{s}` (expected lines, paragraphs, jsonl, csv or tsv)"
+                    "unknown input format `{s}` (expected lines, paragraphs, jsonl, json, csv or tsv)"
                 )
             })
     }
@@ -261,6 +266,7 @@ pub fn from_reader(
         Format::Lines => Box::new(lines::Lines::new(buffered, name)),
         Format::Paragraphs => Box::new(paragraphs::Paragraphs::new(buffered, name)),
         Format::Jsonl => Box::new(jsonl::Jsonl::new(buffered, name, options)),
+        Format::Json => Box::new(json::JsonArray::new(buffered, name, options)),
         Format::Csv => Box::new(delimited::Delimited::new(buffered, name, b',', options)),
         Format::Tsv => Box::new(delimited::Delimited::new(buffered, name, b'\t', options)),
     };
