@@ -294,6 +294,16 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         }
     }
     let report = evaluation.finish(&setup);
+    if report.coverage.evaluated == 0 && report.coverage.gold_records > 0 {
+        // Nothing was measured, so no figure of the report means anything:
+        // usually the ids do not match (another --id-field is needed).
+        return Err(Error::Input(format!(
+            "0 of {} gold records evaluated: no record of the data has a gold id \
+             ({} records read; choose the id with --id-field)",
+            report.coverage.gold_records, report.coverage.data_records
+        ))
+        .into());
+    }
     let missing = &report.coverage.missing;
     if !missing.is_empty() {
         eprintln!(

@@ -111,11 +111,7 @@ fn empty_text_is_an_error_in_classify() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("empty text"));
-    aitag()
-        .arg("classify")
-        .write_stdin("\n\n")
-        .assert()
-        .code(2);
+    aitag().arg("classify").write_stdin("\n\n").assert().code(2);
 }
 
 #[test]
@@ -180,7 +176,13 @@ fn man_dir_writes_every_page() {
         .arg(dir.path())
         .assert()
         .success();
-    for name in ["aitag", "aitag-classify", "aitag-batch", "aitag-eval", "aitag-test"] {
+    for name in [
+        "aitag",
+        "aitag-classify",
+        "aitag-batch",
+        "aitag-eval",
+        "aitag-test",
+    ] {
         let page = std::fs::read_to_string(dir.path().join(format!("{name}.1"))).unwrap();
         assert!(page.contains(".SH \"EXIT STATUS\""), "{name}");
     }
@@ -303,22 +305,26 @@ fn a_text_that_is_not_english_gets_a_warning() {
             .stderr(predicate::str::contains("does not look like English").count(1));
     }
     aitag()
-        .args(["classify", "Hackers stole the model weights and leaked them online."])
+        .args([
+            "classify",
+            "Hackers stole the model weights and leaked them online.",
+        ])
         .assert()
         .stderr(predicate::str::contains("English").not());
 }
 
 #[test]
 fn batch_summary_counts_texts_that_are_not_english() {
-    let input = format!(
-        "{FRENCH}\n{CHINESE}\nHackers stole the model weights and leaked them online.\n"
-    );
+    let input =
+        format!("{FRENCH}\n{CHINESE}\nHackers stole the model weights and leaked them online.\n");
     aitag()
         .args(["batch", "--input", "lines", "--summary", "-o", "jsonl"])
         .write_stdin(input)
         .assert()
         .success()
-        .stderr(predicate::str::contains("2 records do not look like English"));
+        .stderr(predicate::str::contains(
+            "2 records do not look like English",
+        ));
 }
 
 #[test]
@@ -329,4 +335,30 @@ fn no_tag_says_what_was_looked_at() {
         .code(1)
         .stdout(predicate::str::contains("no rule or model signal matched"))
         .stdout(predicate::str::contains("--explain"));
+}
+
+#[test]
+fn taxonomy_errors_point_at_the_bad_key_and_suggest_near_names() {
+    let dir = tempdir();
+    let file = dir.path().join("extra.yaml");
+    let rule = "rules:\n  - id: security.typo\n    tag: security\n    weight: 0.5\n    because: b\n    when:\n      all:\n        - phrase: model\n        - lexicon: prompt_injectoin\n";
+    std::fs::write(&file, rule).unwrap();
+    aitag()
+        .args(["test", "--rules"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("extra.yaml:9:11: rule `security.typo`: unknown lexicon `prompt_injectoin`; did you mean `prompt_injection`?"));
+    std::fs::write(
+        &file,
+        rule.replace("lexicon: prompt_injectoin", "lexicn: prompt_injection"),
+    )
+    .unwrap();
+    aitag()
+        .args(["test", "--rules"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("extra.yaml:9:11:"))
+        .stderr(predicate::str::contains("did you mean `lexicon`?"));
 }

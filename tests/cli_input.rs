@@ -25,7 +25,11 @@ fn ids_and_tags(args: &[&str], stdin: Option<&str>) -> Vec<(String, Vec<String>)
             let v: Value = serde_json::from_str(l).unwrap();
             let tags = v["tags"]
                 .as_array()
-                .map(|t| t.iter().map(|t| t["tag"].as_str().unwrap().to_string()).collect())
+                .map(|t| {
+                    t.iter()
+                        .map(|t| t["tag"].as_str().unwrap().to_string())
+                        .collect()
+                })
                 .unwrap_or_default();
             (v["id"].as_str().unwrap().to_string(), tags)
         })
@@ -52,4 +56,18 @@ fn a_json_array_file_is_one_record_per_object() {
     assert_eq!(from_stdin, from_jsonl);
     let explicit = ids_and_tags(&["batch", "-o", "jsonl", "--input", "json"], Some(&pretty));
     assert_eq!(explicit, from_jsonl);
+}
+
+#[test]
+fn eval_with_no_gold_record_in_the_data_is_an_error() {
+    aitag()
+        .args([
+            "eval",
+            "--gold",
+            "tests/data/labels/dev.jsonl",
+            "examples/reports.jsonl",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("0 of 300 gold records evaluated"));
 }

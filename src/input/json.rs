@@ -231,9 +231,27 @@ mod tests {
         let bad = b"[{\"text\":\"ok\"}, 3, \"s\", {\"id\": 5}, {\"text\":\"end\"}]";
         let got = read_all(bad, &opts());
         assert_eq!(got.len(), 5);
-        assert!(got[1].as_ref().unwrap_err().message.contains("found a number"));
-        assert!(got[2].as_ref().unwrap_err().message.contains("found a string"));
-        assert!(got[3].as_ref().unwrap_err().message.starts_with("missing text field"));
+        assert!(
+            got[1]
+                .as_ref()
+                .unwrap_err()
+                .message
+                .contains("found a number")
+        );
+        assert!(
+            got[2]
+                .as_ref()
+                .unwrap_err()
+                .message
+                .contains("found a string")
+        );
+        assert!(
+            got[3]
+                .as_ref()
+                .unwrap_err()
+                .message
+                .starts_with("missing text field")
+        );
         assert_eq!(got[4].as_ref().unwrap().text, "end");
 
         let open = b"[{\"text\":\"ok\"},";

@@ -5,6 +5,7 @@ mod embedded;
 mod lines;
 mod load;
 pub mod schema;
+mod suggest;
 mod validate;
 
 use crate::error::{Location, Result};
