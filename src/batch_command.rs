@@ -6,7 +6,7 @@ use crate::cli::BatchArgs;
 use crate::{AppError, CLEAN, FAILURE};
 use aitag::batch::{self, BatchOptions, Summary};
 use aitag::input::{self, CountingReader, Record, RecordError};
-use aitag::output::batch::{BatchFormat, Item, printer};
+use aitag::output::batch::{BatchFormat, Item, printer_keeping};
 use aitag::output::summary::write_summary;
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -50,12 +50,24 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         None if io::stdout().is_terminal() => BatchFormat::Human,
         None => BatchFormat::Jsonl,
     };
+    if matches!(format, BatchFormat::Csv | BatchFormat::Tsv) {
+        let columns = ["id", "tags", "rules", "error", "file", "line", "reasons"];
+        if let Some(name) = args
+            .keep
+            .iter()
+            .find(|k| columns.contains(&k.as_str()) || engine.taxonomy().tag(k).is_some())
+        {
+            let message = format!("--keep: `{name}` is also a column of the output");
+            return Err(Error::Input(message).into());
+        }
+    }
     let files = if args.files.is_empty() {
         vec!["-".to_string()]
     } else {
         args.files
     };
     let mut input_options = args.input.options();
+    input_options.keep = args.keep.clone();
     let mut options = BatchOptions {
         jobs: args
             .jobs
@@ -85,7 +97,13 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     let count_language = args.summary;
     let input = open_all(files, input_options, bytes_read);
 
-    let mut printer = printer(format, Box::new(&mut *out), engine.taxonomy(), args.explain)?;
+    let mut printer = printer_keeping(
+        format,
+        Box::new(&mut *out),
+        engine.taxonomy(),
+        args.explain,
+        args.keep.clone(),
+    )?;
     let mut summary = Summary::new(engine.taxonomy());
     let mut failed = false;
     let only = &args.only;
@@ -143,7 +161,12 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
             input::from_reader(input::display_name(&path), reader, &options)
         });
         match opened {
-            Ok(records) => Box::new(records.map(|r| r.map_err(BatchError::Record))),
+            Ok(records) => {
+                for w in records.warnings() {
+                    eprintln!("aitag: {}: warning: {w}", input::display_name(&path));
+                }
+                Box::new(records.map(|r| r.map_err(BatchError::Record)))
+            }
             Err(e) => Box::new(std::iter::once(Err(BatchError::File(e)))),
         }
     }))

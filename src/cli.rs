@@ -387,6 +387,7 @@ impl InputArgs {
             format: self.input.map(Format::from),
             text_fields: self.text_fields.clone(),
             id_field: self.id_field.clone(),
+            keep: Vec::new(),
         }
     }
 }

@@ -283,7 +283,11 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     };
     let mut evaluation = Evaluation::new(&engine, &gold, options);
     for path in &args.data {
-        for item in input::open(path, &input_options)? {
+        let records = input::open(path, &input_options)?;
+        for w in records.warnings() {
+            eprintln!("aitag: {}: warning: {w}", input::display_name(path));
+        }
+        for item in records {
             match item {
                 Ok(record) => evaluation.add(&record.id, &record.text, &record.source.to_string()),
                 Err(e) => {

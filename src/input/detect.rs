@@ -9,7 +9,7 @@ use std::path::Path;
 const HEAD_BYTES: usize = 64 * 1024;
 /// Enough lines to see the layout; reading stops there so that a slow pipe
 /// does not have to fill [`HEAD_BYTES`] before the first record is read.
-const HEAD_LINES: usize = 32;
+pub(crate) const HEAD_LINES: usize = 32;
 
 /// The format a file name stands for, if it names one: `.jsonl`/`.ndjson`,
 /// `.csv`, `.tsv`/`.tab`. Text files (`.txt`, no extension) are sniffed,
@@ -29,10 +29,11 @@ pub fn detect_by_extension(name: &str) -> Option<Format> {
 /// still yields everything, the start included.
 pub(crate) fn read_head(
     mut reader: impl Read + Send + 'static,
+    lines: usize,
 ) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 8192];
-    while head.len() < HEAD_BYTES && memchr::memchr_iter(b'\n', &head).count() < HEAD_LINES {
+    while head.len() < HEAD_BYTES && memchr::memchr_iter(b'\n', &head).count() < lines {
         match reader.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => head.extend_from_slice(&chunk[..n]),
@@ -89,6 +90,47 @@ pub fn sniff(head: &[u8], options: &InputOptions) -> Format {
         Format::Paragraphs
     } else {
         Format::Lines
+    }
+}
+
+/// "UTF-16LE"/"UTF-16BE" when the input starts like UTF-16 text: with its
+/// byte-order mark, or with ASCII letters each followed (or preceded) by a
+/// zero byte.
+pub(crate) fn utf16(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xFE, ..] => return Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => return Some("UTF-16BE"),
+        _ => {}
+    }
+    let pairs: Vec<&[u8]> = head.chunks_exact(2).take(32).collect();
+    if pairs.len() < 4 {
+        return None;
+    }
+    let all = |f: fn(&[u8]) -> bool| pairs.iter().all(|p| f(p));
+    if all(|p| p[0] != 0 && p[1] == 0) {
+        Some("UTF-16LE")
+    } else if all(|p| p[0] == 0 && p[1] != 0) {
+        Some("UTF-16BE")
+    } else {
+        None
+    }
+}
+
+/// The column names of a CSV/TSV header: the first record of `head`.
+pub(crate) fn header_columns(head: &[u8], delimiter: u8) -> Vec<String> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -151,9 +193,26 @@ mod tests {
     }
 
     #[test]
+    fn utf16_is_recognised() {
+        let le: Vec<u8> = "id,text\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let be: Vec<u8> = "id,text\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(utf16(&le), Some("UTF-16LE"));
+        assert_eq!(utf16(&be), Some("UTF-16BE"));
+        assert_eq!(utf16(&[0xFF, 0xFE, b'a', 0]), Some("UTF-16LE"));
+        assert_eq!(utf16(b"id,text\n1,a\n"), None);
+        assert_eq!(utf16("é,ü,ö,ä".as_bytes()), None);
+    }
+
+    #[test]
     fn the_head_is_not_lost() {
         let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
-        let (head, mut rest) = read_head(Cursor::new(data.clone())).unwrap();
+        let (head, mut rest) = read_head(Cursor::new(data.clone()), HEAD_LINES).unwrap();
         assert!(!head.is_empty() && head.len() <= HEAD_BYTES + 8192);
         let mut all = Vec::new();
         rest.read_to_end(&mut all).unwrap();

@@ -55,21 +55,35 @@ pub fn printer<'w>(
     taxonomy: &Taxonomy,
     explain: bool,
 ) -> io::Result<Box<dyn RecordPrinter + 'w>> {
+    printer_keeping(format, w, taxonomy, explain, Vec::new())
+}
+
+/// As [`printer`], with the input fields named by `keep` (`--keep`) copied
+/// into each record: a `fields` object in JSON, columns after `id` in CSV/TSV.
+pub fn printer_keeping<'w>(
+    format: BatchFormat,
+    w: Box<dyn Write + 'w>,
+    taxonomy: &Taxonomy,
+    explain: bool,
+    keep: Vec<String>,
+) -> io::Result<Box<dyn RecordPrinter + 'w>> {
     Ok(match format {
         BatchFormat::Jsonl => Box::new(JsonPrinter {
             w,
             explain,
             array: false,
             count: 0,
+            keep,
         }),
         BatchFormat::Json => Box::new(JsonPrinter {
             w,
             explain,
             array: true,
             count: 0,
+            keep,
         }),
-        BatchFormat::Csv => Box::new(DelimitedPrinter::new(w, b',', taxonomy, explain)?),
-        BatchFormat::Tsv => Box::new(DelimitedPrinter::new(w, b'\t', taxonomy, explain)?),
+        BatchFormat::Csv => Box::new(DelimitedPrinter::new(w, b',', taxonomy, explain, keep)?),
+        BatchFormat::Tsv => Box::new(DelimitedPrinter::new(w, b'\t', taxonomy, explain, keep)?),
         BatchFormat::Human => Box::new(HumanPrinter {
             w,
             explain,
@@ -85,12 +99,13 @@ struct JsonPrinter<'w> {
     explain: bool,
     array: bool,
     count: u64,
+    keep: Vec<String>,
 }
 
 impl RecordPrinter for JsonPrinter<'_> {
     fn record(&mut self, item: Item<'_>) -> io::Result<()> {
         let record = match item {
-            Item::Classified(c) => OutputRecord::classified(c, self.explain),
+            Item::Classified(c) => OutputRecord::classified(c, self.explain).keeping(&self.keep, c),
             Item::Error(e) => OutputRecord::error(e),
         };
         if self.array {
@@ -139,6 +154,7 @@ struct DelimitedPrinter<'w> {
     w: csv::Writer<Box<dyn Write + 'w>>,
     tags: Vec<String>,
     explain: bool,
+    keep: usize,
     row: Vec<String>,
 }
 
@@ -148,12 +164,15 @@ impl<'w> DelimitedPrinter<'w> {
         delimiter: u8,
         taxonomy: &Taxonomy,
         explain: bool,
+        keep: Vec<String>,
     ) -> io::Result<Self> {
         let mut w = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .from_writer(w);
         let tags: Vec<String> = taxonomy.tags.iter().map(|t| t.id.clone()).collect();
-        let mut header: Vec<&str> = vec!["id", "tags"];
+        let mut header: Vec<&str> = vec!["id"];
+        header.extend(keep.iter().map(String::as_str));
+        header.push("tags");
         header.extend(tags.iter().map(String::as_str));
         header.extend(["rules", "error", "file", "line"]);
         if explain {
@@ -164,6 +183,7 @@ impl<'w> DelimitedPrinter<'w> {
             w,
             tags,
             explain,
+            keep: keep.len(),
             row: Vec::new(),
         })
     }
@@ -176,6 +196,10 @@ impl RecordPrinter for DelimitedPrinter<'_> {
             Item::Classified(c) => {
                 let cl = &c.classification;
                 self.row.push(c.record.id.clone());
+                for i in 0..self.keep {
+                    let value = c.record.kept.get(i).cloned().flatten();
+                    self.row.push(value.unwrap_or_default());
+                }
                 self.row.push(cl.tag_ids().collect::<Vec<_>>().join(";"));
                 for tag in &self.tags {
                     let score = cl
@@ -205,6 +229,7 @@ impl RecordPrinter for DelimitedPrinter<'_> {
             }
             Item::Error(e) => {
                 self.row.push(e.id.clone());
+                self.row.extend((0..self.keep).map(|_| String::new()));
                 self.row.push(String::new());
                 self.row.extend(self.tags.iter().map(|_| String::new()));
                 self.row.push(String::new());
