@@ -126,8 +126,17 @@ fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Taxonomy(args) => {
             if args.patterns {
                 let engine = Engine::new(taxonomy)?;
-                for p in engine.patterns() {
-                    writeln!(out, "{p}")?;
+                if args.with_source {
+                    // TSV: a pattern holds no tab, and `cut -f1` gives the
+                    // plain list back.
+                    writeln!(out, "pattern\tsources")?;
+                    for (p, sources) in engine.patterns_with_sources() {
+                        writeln!(out, "{p}\t{}", sources.join(","))?;
+                    }
+                } else {
+                    for p in engine.patterns() {
+                        writeln!(out, "{p}")?;
+                    }
                 }
                 leave_to_exit(engine);
             } else {

@@ -362,3 +362,110 @@ fn taxonomy_errors_point_at_the_bad_key_and_suggest_near_names() {
         .stderr(predicate::str::contains("extra.yaml:9:11:"))
         .stderr(predicate::str::contains("did you mean `lexicon`?"));
 }
+
+#[test]
+fn patterns_with_source_name_the_rules_and_lexicons_of_each_pattern() {
+    let plain = aitag().args(["taxonomy", "--patterns"]).output().unwrap();
+    let plain = String::from_utf8(plain.stdout).unwrap();
+    let tsv = aitag()
+        .args(["taxonomy", "--patterns", "--with-source"])
+        .output()
+        .unwrap();
+    let tsv = String::from_utf8(tsv.stdout).unwrap();
+    let mut lines = tsv.lines();
+    assert_eq!(lines.next(), Some("pattern\tsources"));
+    let rows: Vec<(&str, &str)> = lines.map(|l| l.split_once('\t').unwrap()).collect();
+    let patterns: Vec<&str> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(patterns, plain.lines().collect::<Vec<_>>());
+    assert!(rows.iter().all(|r| !r.1.is_empty()));
+    assert!(rows.iter().any(|r| r.1.contains("lexicon ")));
+    assert!(
+        rows.iter()
+            .any(|r| r.1.split(',').any(|s| s == "security.weights-stolen"))
+    );
+}
+
+#[test]
+fn one_rule_is_one_rule_and_negated_evidence_is_listed_once() {
+    let dir = tempdir();
+    let file = dir.path().join("tag.yaml");
+    std::fs::write(
+        &file,
+        "tags:\n  - id: extra\n    name: Extra\n    definition: A tag for a test.\n\
+         rules:\n  - id: extra.one\n    tag: extra\n    weight: 0.9\n    because: b\n    when: { phrase: zorblax }\n",
+    )
+    .unwrap();
+    aitag()
+        .arg("taxonomy")
+        .arg("--rules")
+        .arg(&file)
+        .assert()
+        .stdout(predicate::str::contains("(1 rule)"))
+        .stdout(predicate::str::contains("(1 rules)").not());
+    let out = aitag()
+        .args([
+            "classify",
+            "--explain",
+            "There was no evidence that hackers stole the model weights.",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.matches("\"stole\" is negated by \"no evidence\"")
+            .count(),
+        1,
+        "{text}"
+    );
+}
+
+#[test]
+fn unclear_is_said_once_per_sentence() {
+    let out = aitag()
+        .args([
+            "classify",
+            "Attackers used prompt injection to make a customer-service chatbot leak other users' order histories.",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let kind = text.lines().find(|l| l.contains("kind: unclear")).unwrap();
+    assert!(text.contains("kind: unclear"), "{text}");
+    assert_eq!(text.matches("unclear").count(), 1, "{kind}");
+}
+
+#[test]
+fn quotes_of_a_text_ending_in_a_newline_have_no_trailing_ellipsis() {
+    aitag()
+        .arg("classify")
+        .write_stdin("Hackers stole the model weights and leaked them online.\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("online.…").not())
+        .stdout(predicate::str::contains("online."));
+}
+
+#[test]
+fn pipelines_sh_finds_aitag_on_the_path_without_aitag_set() {
+    if std::process::Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("jq is not installed; pipelines.sh needs it");
+        return;
+    }
+    let dir = bin().parent().unwrap().to_path_buf();
+    let out = std::process::Command::new("bash")
+        .arg("examples/pipelines.sh")
+        .env_remove("AITAG")
+        .env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("R6"));
+}

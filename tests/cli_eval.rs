@@ -340,7 +340,14 @@ fn csv_data_with_the_batch_input_options() {
     // Without --id-field the records are named FILE:LINE and match no gold
     // id: nothing was evaluated, which is an error.
     aitag()
-        .args(["eval", "--gold", s(&f.gold), s(&f.data), "--text-field", "body"])
+        .args([
+            "eval",
+            "--gold",
+            s(&f.gold),
+            s(&f.data),
+            "--text-field",
+            "body",
+        ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("0 of 2 gold records evaluated"));
