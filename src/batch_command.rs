@@ -107,6 +107,7 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     let mut summary = Summary::new(engine.taxonomy());
     let mut failed = false;
     let only = &args.only;
+    let mut repeats = Repeats::default();
     batch::run(&engine, input, &options, |item| {
         progress.record();
         match item {
@@ -125,7 +126,7 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
                 failed = true;
                 summary.add_error();
                 summary.emitted += 1;
-                if errors_on_stderr {
+                if errors_on_stderr && repeats.show(&e.message) {
                     progress.suspend_if(true, || eprintln!("aitag: {e}"));
                 }
                 progress.suspend_if(output_under_bar, || printer.record(Item::Error(e)))?;
@@ -139,6 +140,9 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     })?;
     printer.finish()?;
     progress.finish();
+    for (message, n) in repeats.unshown() {
+        eprintln!("aitag: … and {n} more records with the same error: {message}");
+    }
     if args.summary {
         let stderr = io::stderr();
         write_summary(&mut stderr.lock(), &summary, stderr.is_terminal())?;
@@ -162,14 +166,88 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
         });
         match opened {
             Ok(records) => {
+                let name = input::display_name(&path).to_string();
                 for w in records.warnings() {
-                    eprintln!("aitag: {}: warning: {w}", input::display_name(&path));
+                    eprintln!("aitag: {name}: warning: {w}");
                 }
-                Box::new(records.map(|r| r.map_err(BatchError::Record)))
+                let Some(field) = options.id_field.clone() else {
+                    return Box::new(records.map(|r| r.map_err(BatchError::Record)));
+                };
+                // Whether any record had an id of its own is known only at the
+                // end of the file: say it then, once.
+                let ids = IdCount::default();
+                let counted = ids.clone();
+                let records = records.map(move |r| {
+                    if let Ok(record) = &r {
+                        counted.add(record);
+                    }
+                    r.map_err(BatchError::Record)
+                });
+                let check = std::iter::from_fn(move || {
+                    if let Some(w) = ids.warning(&field) {
+                        eprintln!("aitag: {name}: warning: {w}");
+                    }
+                    None
+                });
+                Box::new(records.chain(check))
             }
             Err(e) => Box::new(std::iter::once(Err(BatchError::File(e)))),
         }
     }))
+}
+
+/// Records read and records that had an id of their own, for the warning
+/// about an `--id-field` that no record of a file has.
+#[derive(Clone, Default)]
+struct IdCount(Arc<(AtomicU64, AtomicU64)>);
+
+impl IdCount {
+    fn add(&self, record: &Record) {
+        self.0.0.fetch_add(1, Ordering::Relaxed);
+        if record.id != record.source.default_id() {
+            self.0.1.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn warning(&self, field: &str) -> Option<String> {
+        let read = self.0.0.load(Ordering::Relaxed);
+        let own = self.0.1.load(Ordering::Relaxed);
+        (read > 0 && own == 0).then(|| {
+            format!("--id-field: no record has a field `{field}`; records are named FILE:LINE")
+        })
+    }
+}
+
+/// Counts the messages of bad records, so that the same problem in many
+/// records (a field that none of them has) is said a few times, not once per
+/// record; the rest is summed up at the end.
+#[derive(Default)]
+struct Repeats {
+    seen: std::collections::HashMap<String, u64>,
+    order: Vec<String>,
+}
+
+/// How many times the same message is printed before it is only counted.
+const REPEATS_SHOWN: u64 = 3;
+
+impl Repeats {
+    /// Whether this occurrence of `message` is to be printed.
+    fn show(&mut self, message: &str) -> bool {
+        let n = self.seen.entry(message.to_string()).or_insert_with(|| {
+            self.order.push(message.to_string());
+            0
+        });
+        *n += 1;
+        *n <= REPEATS_SHOWN
+    }
+
+    /// The messages that were left unprinted, and how many times each.
+    fn unshown(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.order.iter().filter_map(|m| {
+            let n = self.seen[m];
+            (n > REPEATS_SHOWN).then(|| (m.as_str(), n - REPEATS_SHOWN))
+        })
+    }
 }
 
 /// The total size of the inputs when all are regular files, for the ETA.
@@ -317,6 +395,18 @@ mod tests {
         assert_eq!(quarter, Duration::from_secs(30));
         assert_eq!(eta(Duration::from_secs(10), 0, 1000), None);
         assert_eq!(format_duration(Duration::from_secs(95)), "1m35s");
+    }
+
+    #[test]
+    fn the_same_error_is_shown_a_few_times_then_counted() {
+        let mut r = Repeats::default();
+        let shown = (0..10).filter(|_| r.show("missing text field `x`")).count();
+        assert_eq!(shown as u64, REPEATS_SHOWN);
+        assert!(r.show("another"));
+        assert_eq!(
+            r.unshown().collect::<Vec<_>>(),
+            [("missing text field `x`", 7)]
+        );
     }
 
     #[test]

@@ -197,3 +197,58 @@ fn confidence_columns_are_always_floats() {
         assert!(cell.is_empty() || cell.contains('.'), "{row}");
     }
 }
+
+#[test]
+fn the_same_error_in_every_jsonl_record_is_not_said_once_per_record() {
+    let mut jsonl = String::new();
+    for i in 0..40 {
+        jsonl.push_str(&format!(
+            "{{\"key\": {i}, \"body\": \"Hackers stole the model weights.\"}}\n"
+        ));
+    }
+    let out = aitag()
+        .args([
+            "batch",
+            "-o",
+            "jsonl",
+            "--input",
+            "jsonl",
+            "--text-field",
+            "summary",
+        ])
+        .write_stdin(jsonl.clone())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.lines().count() <= 5, "{stderr}");
+    assert!(
+        stderr.contains("and 37 more records with the same error: missing text field `summary`"),
+        "{stderr}"
+    );
+    // Every record still has its error record in the output.
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 40);
+
+    let out = aitag()
+        .args([
+            "batch",
+            "-o",
+            "jsonl",
+            "--input",
+            "jsonl",
+            "--text-field",
+            "body",
+            "--id-field",
+            "id",
+        ])
+        .write_stdin(jsonl)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr
+            .matches("--id-field: no record has a field `id`")
+            .count(),
+        1,
+        "{stderr}"
+    );
+}
