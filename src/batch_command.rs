@@ -153,7 +153,8 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
 /// Whether a bad record is also reported on stderr. On a terminal that
 /// shows the human output, the error line in the output says it already.
 fn errors_on_stderr(format: BatchFormat, stdout_tty: bool, quiet: bool) -> bool {
-    !quiet && !(format == BatchFormat::Human && stdout_tty)
+    let shown_in_output = format == BatchFormat::Human && stdout_tty;
+    !(quiet || shown_in_output)
 }
 
 /// The records of every file in turn, each file opened only when its turn

@@ -14,7 +14,11 @@ fn bin() -> String {
 fn on_terminal(shell: &str, input: &str) -> Option<String> {
     Command::new("script").arg("--version").output().ok()?;
     let mut child = Command::new("script")
-        .args(["-qec", &format!("stty rows 24 cols 60; {shell}"), "/dev/null"])
+        .args([
+            "-qec",
+            &format!("stty rows 24 cols 60; {shell}"),
+            "/dev/null",
+        ])
         .env_remove("NO_COLOR")
         .env_remove("AITAG_TAXONOMY")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -22,7 +26,12 @@ fn on_terminal(shell: &str, input: &str) -> Option<String> {
         .stdout(Stdio::piped())
         .spawn()
         .ok()?;
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     Some(String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
 }
@@ -38,18 +47,29 @@ fn human_output_wraps_to_the_terminal_width_with_indented_quote_lines() {
     for line in out.lines() {
         assert!(line.chars().count() <= 60, "{line:?} in\n{out}");
     }
-    let quote = out.lines().position(|l| l.trim_start().starts_with('»')).unwrap();
+    let quote = out
+        .lines()
+        .position(|l| l.trim_start().starts_with('»'))
+        .unwrap();
     let next = out.lines().nth(quote + 1).unwrap();
-    assert!(next.starts_with("      ") && !next.trim().is_empty(), "{out}");
+    assert!(
+        next.starts_with("      ") && !next.trim().is_empty(),
+        "{out}"
+    );
 }
 
 #[test]
 fn classify_says_it_reads_stdin_from_a_terminal() {
-    let Some(out) = on_terminal(&format!("{} classify", bin()), "Hackers stole the model weights.\n")
-    else {
+    let Some(out) = on_terminal(
+        &format!("{} classify", bin()),
+        "Hackers stole the model weights.\n",
+    ) else {
         return;
     };
-    assert!(out.contains("reading the incident from stdin; Ctrl-D ends it"), "{out}");
+    assert!(
+        out.contains("reading the incident from stdin; Ctrl-D ends it"),
+        "{out}"
+    );
 }
 
 #[test]
