@@ -28,10 +28,9 @@ a taxonomy file or directory to use instead of the built-in one, as \fB\-\-taxon
 .TP
 \fBNO_COLOR\fR
 when set and not empty, no colour unless \fB\-\-color always\fR.
-.TP
-\fBCOLUMNS\fR
-is not read; human output wraps to the terminal's width (at most 100 columns), or to 100
-columns when stdout is not a terminal.
+.PP
+Human output wraps to the terminal's width (at most 100 columns), or to 100 columns when
+stdout is not a terminal.
 "#;
 
 const INPUT_FORMATS: &str = r#".SH "INPUT FORMATS"

@@ -65,9 +65,18 @@ pub fn sniff(head: &[u8], options: &InputOptions) -> Format {
     }
     if first_trimmed.starts_with('{') {
         // One whole object on the line is JSON Lines; an object that goes
-        // on over several lines is pretty-printed JSON.
+        // on over several lines is pretty-printed JSON. A broken first line
+        // of JSON Lines is told apart by the object starting the next line.
         let whole = serde_json::from_str::<serde_json::Value>(first_trimmed).is_ok();
-        return if whole { Format::Jsonl } else { Format::Json };
+        let next_is_object = lines
+            .clone()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.trim_start().starts_with('{'));
+        return if whole || next_is_object {
+            Format::Jsonl
+        } else {
+            Format::Json
+        };
     }
     for (delimiter, format) in [('\t', Format::Tsv), (',', Format::Csv)] {
         if first.contains(delimiter) && is_header(first, delimiter, options) {
@@ -173,6 +182,7 @@ mod tests {
         assert_eq!(guess("[{\"text\": \"a\"}]\n"), Format::Json);
         assert_eq!(guess("[\n  {\n    \"text\": \"a\"\n  }\n]\n"), Format::Json);
         assert_eq!(guess("{\n  \"text\": \"a\"\n}\n"), Format::Json);
+        assert_eq!(guess("{\"text\": \n{\"text\": \"b\"}\n"), Format::Jsonl);
         assert_eq!(guess("id,title,description\n1,a,b\n"), Format::Csv);
         assert_eq!(guess("id\ttext\n1\ta\n"), Format::Tsv);
         assert_eq!(
