@@ -127,8 +127,8 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             if args.patterns {
                 let engine = Engine::new(taxonomy)?;
                 if args.with_source {
-                    // TSV: a pattern holds no tab, and `cut -f1` gives the
-                    // plain list back.
+                    // TSV: a pattern holds no tab, so `tail -n +2 | cut -f1`
+                    // gives the plain list back.
                     writeln!(out, "pattern\tsources")?;
                     for (p, sources) in engine.patterns_with_sources() {
                         writeln!(out, "{p}\t{}", sources.join(","))?;
