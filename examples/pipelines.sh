@@ -48,3 +48,6 @@ head -4 "${TMPDIR:-/tmp}/tagged.csv"
 echo "== plain text, one report per line or per paragraph; stdin works too"
 "$aitag" batch --color never --output human reports-wrapped.txt
 grep -i robot reports.txt | "$aitag" batch --color never --output human
+
+echo "== a JSON array (pandas to_json(orient='records'), jq -s), with the date column kept"
+"$aitag" batch reports.json --keep date --output csv | cut -d, -f1-3
