@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Pipelines users run on `aitag batch` output. Run from the repository root:
-#   cargo build --release && AITAG=target/release/aitag examples/pipelines.sh
-# Needs jq (https://jqlang.org) for the JSON steps.
+#   examples/pipelines.sh
+# It runs $AITAG if set, else the `aitag` on the PATH (`cargo install --locked
+# --path .`), else the one built in this repository (target/release, then
+# target/debug). Needs jq (https://jqlang.org) for the JSON steps.
 set -euo pipefail
 cd "$(dirname "$0")"
-aitag=${AITAG:-aitag}
-case $aitag in /*) ;; */*) aitag=$PWD/../$aitag ;; esac
+if [ -n "${AITAG:-}" ]; then
+  aitag=$AITAG
+  case $aitag in /*) ;; */*) aitag=$PWD/../$aitag ;; esac
+elif command -v aitag > /dev/null; then
+  aitag=aitag
+elif [ -x ../target/release/aitag ]; then
+  aitag=$PWD/../target/release/aitag
+elif [ -x ../target/debug/aitag ]; then
+  aitag=$PWD/../target/debug/aitag
+else
+  echo "pipelines.sh: no aitag found; run \`cargo install --locked --path .\` or \`cargo build --release\`" >&2
+  exit 2
+fi
 
 echo "== ids of the reports tagged security (JSONL filtered with jq)"
 "$aitag" batch reports.jsonl | jq -r 'select(any(.tags[]; .tag == "security")) | .id'
@@ -35,3 +48,6 @@ head -4 "${TMPDIR:-/tmp}/tagged.csv"
 echo "== plain text, one report per line or per paragraph; stdin works too"
 "$aitag" batch --color never --output human reports-wrapped.txt
 grep -i robot reports.txt | "$aitag" batch --color never --output human
+
+echo "== a JSON array (pandas to_json(orient='records'), jq -s), with the date column kept"
+"$aitag" batch reports.json --keep date --output csv | cut -d, -f1-3

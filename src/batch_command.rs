@@ -6,7 +6,7 @@ use crate::cli::BatchArgs;
 use crate::{AppError, CLEAN, FAILURE};
 use aitag::batch::{self, BatchOptions, Summary};
 use aitag::input::{self, CountingReader, Record, RecordError};
-use aitag::output::batch::{BatchFormat, Item, printer};
+use aitag::output::batch::{BatchFormat, Item, printer_keeping};
 use aitag::output::summary::write_summary;
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -50,14 +50,29 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         None if io::stdout().is_terminal() => BatchFormat::Human,
         None => BatchFormat::Jsonl,
     };
+    if matches!(format, BatchFormat::Csv | BatchFormat::Tsv) {
+        let columns = ["id", "tags", "rules", "error", "file", "line", "reasons"];
+        if let Some(name) = args
+            .keep
+            .iter()
+            .find(|k| columns.contains(&k.as_str()) || engine.taxonomy().tag(k).is_some())
+        {
+            let message = format!("--keep: `{name}` is also a column of the output");
+            return Err(Error::Input(message).into());
+        }
+    }
     let files = if args.files.is_empty() {
         vec!["-".to_string()]
     } else {
         args.files
     };
     let mut input_options = args.input.options();
+    input_options.keep = args.keep.clone();
     let mut options = BatchOptions {
-        jobs: args.jobs.unwrap_or_else(batch::default_jobs),
+        jobs: args
+            .jobs
+            .and_then(NonZeroUsize::new)
+            .unwrap_or_else(batch::default_jobs),
         classify: ClassifyOptions {
             min_confidence: args.min_confidence,
             explain: args.explain,
@@ -71,44 +86,75 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         input_options.format.get_or_insert(input::Format::Lines);
     }
     let bytes_read = Arc::new(AtomicU64::new(0));
+    let stdout_tty = io::stdout().is_terminal();
     let mut progress = Progress::new(total_size(&files), bytes_read.clone());
+    progress.enabled &= !(args.quiet || args.no_progress);
+    // The human line already shows the error on the same screen.
+    let errors_on_stderr = errors_on_stderr(format, stdout_tty, args.quiet);
+    // Records go to the terminal the bar is drawn on: hide the bar while
+    // each is printed, or its frames stay behind in the scrollback.
+    let output_under_bar = stdout_tty;
+    let count_language = args.summary;
     let input = open_all(files, input_options, bytes_read);
 
-    let mut printer = printer(format, Box::new(&mut *out), engine.taxonomy(), args.explain)?;
+    let mut printer = printer_keeping(
+        format,
+        Box::new(&mut *out),
+        engine.taxonomy(),
+        args.explain,
+        args.keep.clone(),
+    )?;
     let mut summary = Summary::new(engine.taxonomy());
     let mut failed = false;
     let only = &args.only;
+    let mut repeats = Repeats::default();
     batch::run(&engine, input, &options, |item| {
         progress.record();
         match item {
             Ok(c) => {
                 summary.add(&c.classification);
+                if count_language && aitag::text::language::looks_non_english(&c.record.text) {
+                    summary.non_english += 1;
+                }
                 if only.is_empty() || only.iter().any(|t| c.classification.has(t)) {
                     summary.emitted += 1;
-                    printer.record(Item::Classified(c))?;
+                    progress
+                        .suspend_if(output_under_bar, || printer.record(Item::Classified(c)))?;
                 }
             }
             Err(BatchError::Record(e)) => {
                 failed = true;
                 summary.add_error();
                 summary.emitted += 1;
-                progress.suspend(|| eprintln!("aitag: {e}"));
-                printer.record(Item::Error(e))?;
+                if errors_on_stderr && repeats.show(&e.message) {
+                    progress.suspend_if(true, || eprintln!("aitag: {e}"));
+                }
+                progress.suspend_if(output_under_bar, || printer.record(Item::Error(e)))?;
             }
             Err(BatchError::File(e)) => {
                 failed = true;
-                progress.suspend(|| eprintln!("aitag: {e}"));
+                progress.suspend_if(true, || eprintln!("aitag: {e}"));
             }
         }
         Ok::<(), io::Error>(())
     })?;
     printer.finish()?;
     progress.finish();
+    for (message, n) in repeats.unshown() {
+        eprintln!("aitag: … and {n} more records with the same error: {message}");
+    }
     if args.summary {
         let stderr = io::stderr();
         write_summary(&mut stderr.lock(), &summary, stderr.is_terminal())?;
     }
     Ok(if failed { FAILURE } else { CLEAN })
+}
+
+/// Whether a bad record is also reported on stderr. On a terminal that
+/// shows the human output, the error line in the output says it already.
+fn errors_on_stderr(format: BatchFormat, stdout_tty: bool, quiet: bool) -> bool {
+    let shown_in_output = format == BatchFormat::Human && stdout_tty;
+    !(quiet || shown_in_output)
 }
 
 /// The records of every file in turn, each file opened only when its turn
@@ -120,10 +166,89 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
             input::from_reader(input::display_name(&path), reader, &options)
         });
         match opened {
-            Ok(records) => Box::new(records.map(|r| r.map_err(BatchError::Record))),
+            Ok(records) => {
+                let name = input::display_name(&path).to_string();
+                for w in records.warnings() {
+                    eprintln!("aitag: {name}: warning: {w}");
+                }
+                let Some(field) = options.id_field.clone() else {
+                    return Box::new(records.map(|r| r.map_err(BatchError::Record)));
+                };
+                // Whether any record had an id of its own is known only at the
+                // end of the file: say it then, once.
+                let ids = IdCount::default();
+                let counted = ids.clone();
+                let records = records.map(move |r| {
+                    if let Ok(record) = &r {
+                        counted.add(record);
+                    }
+                    r.map_err(BatchError::Record)
+                });
+                let check = std::iter::from_fn(move || {
+                    if let Some(w) = ids.warning(&field) {
+                        eprintln!("aitag: {name}: warning: {w}");
+                    }
+                    None
+                });
+                Box::new(records.chain(check))
+            }
             Err(e) => Box::new(std::iter::once(Err(BatchError::File(e)))),
         }
     }))
+}
+
+/// Records read and records that had an id of their own, for the warning
+/// about an `--id-field` that no record of a file has.
+#[derive(Clone, Default)]
+struct IdCount(Arc<(AtomicU64, AtomicU64)>);
+
+impl IdCount {
+    fn add(&self, record: &Record) {
+        self.0.0.fetch_add(1, Ordering::Relaxed);
+        if record.id != record.source.default_id() {
+            self.0.1.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn warning(&self, field: &str) -> Option<String> {
+        let read = self.0.0.load(Ordering::Relaxed);
+        let own = self.0.1.load(Ordering::Relaxed);
+        (read > 0 && own == 0).then(|| {
+            format!("--id-field: no record has a field `{field}`; records are named FILE:LINE")
+        })
+    }
+}
+
+/// Counts the messages of bad records, so that the same problem in many
+/// records (a field that none of them has) is said a few times, not once per
+/// record; the rest is summed up at the end.
+#[derive(Default)]
+struct Repeats {
+    seen: std::collections::HashMap<String, u64>,
+    order: Vec<String>,
+}
+
+/// How many times the same message is printed before it is only counted.
+const REPEATS_SHOWN: u64 = 3;
+
+impl Repeats {
+    /// Whether this occurrence of `message` is to be printed.
+    fn show(&mut self, message: &str) -> bool {
+        let n = self.seen.entry(message.to_string()).or_insert_with(|| {
+            self.order.push(message.to_string());
+            0
+        });
+        *n += 1;
+        *n <= REPEATS_SHOWN
+    }
+
+    /// The messages that were left unprinted, and how many times each.
+    fn unshown(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.order.iter().filter_map(|m| {
+            let n = self.seen[m];
+            (n > REPEATS_SHOWN).then(|| (m.as_str(), n - REPEATS_SHOWN))
+        })
+    }
 }
 
 /// The total size of the inputs when all are regular files, for the ETA.
@@ -179,11 +304,20 @@ impl Progress {
         }
         if let Some(bar) = &self.bar {
             let rate = self.records as f64 / elapsed.as_secs_f64().max(1e-9);
-            bar.set_message(format!("{} records, {rate:.0} records/s", self.records));
-            if self.total.is_some() {
-                bar.set_position(self.bytes_read.load(Ordering::Relaxed));
-            } else {
-                bar.tick();
+            let mut message = format!("{} records, {rate:.0} records/s", self.records);
+            match self.total {
+                Some(total) => {
+                    let read = self.bytes_read.load(Ordering::Relaxed);
+                    if let Some(left) = eta(elapsed, read, total) {
+                        message.push_str(&format!(", ETA {}", format_duration(left)));
+                    }
+                    bar.set_message(message);
+                    bar.set_position(read);
+                }
+                None => {
+                    bar.set_message(message);
+                    bar.tick();
+                }
             }
         }
     }
@@ -193,7 +327,7 @@ impl Progress {
         let (bar, template) = match self.total {
             Some(total) => (
                 ProgressBar::with_draw_target(Some(total), target),
-                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes}, {msg}, ETA {eta}",
+                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes}, {msg}",
             ),
             None => (
                 ProgressBar::with_draw_target(None, target),
@@ -207,10 +341,11 @@ impl Progress {
         bar
     }
 
-    fn suspend(&self, f: impl FnOnce()) {
+    /// Runs `f` with the bar hidden (when `hide` and there is one).
+    fn suspend_if<R>(&self, hide: bool, f: impl FnOnce() -> R) -> R {
         match &self.bar {
-            Some(bar) => bar.suspend(f),
-            None => f(),
+            Some(bar) if hide => bar.suspend(f),
+            _ => f(),
         }
     }
 
@@ -218,5 +353,68 @@ impl Progress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// A run that ends early (an error, an interrupt that unwinds) must not
+/// leave the last frame on the terminal either.
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// The time left, from the share of bytes read so far. indicatif's own
+/// estimate starts when the bar appears, a second into the run, and saw the
+/// bytes of that second arrive at once: it read 0 s at a quarter.
+fn eta(elapsed: Duration, read: u64, total: u64) -> Option<Duration> {
+    if read == 0 || read > total {
+        return None;
+    }
+    let left = (total - read) as f64 / read as f64;
+    Some(Duration::from_secs_f64(elapsed.as_secs_f64() * left))
+}
+
+fn format_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, s / 60 % 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eta_comes_from_the_share_of_bytes_read() {
+        let quarter = eta(Duration::from_secs(10), 250, 1000).unwrap();
+        assert_eq!(quarter, Duration::from_secs(30));
+        assert_eq!(eta(Duration::from_secs(10), 0, 1000), None);
+        assert_eq!(format_duration(Duration::from_secs(95)), "1m35s");
+    }
+
+    #[test]
+    fn the_same_error_is_shown_a_few_times_then_counted() {
+        let mut r = Repeats::default();
+        let shown = (0..10).filter(|_| r.show("missing text field `x`")).count();
+        assert_eq!(shown as u64, REPEATS_SHOWN);
+        assert!(r.show("another"));
+        assert_eq!(
+            r.unshown().collect::<Vec<_>>(),
+            [("missing text field `x`", 7)]
+        );
+    }
+
+    #[test]
+    fn a_bad_record_is_reported_once_on_a_terminal() {
+        assert!(!errors_on_stderr(BatchFormat::Human, true, false));
+        assert!(errors_on_stderr(BatchFormat::Human, false, false));
+        assert!(errors_on_stderr(BatchFormat::Jsonl, true, false));
+        assert!(!errors_on_stderr(BatchFormat::Jsonl, false, true));
     }
 }

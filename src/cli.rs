@@ -3,9 +3,9 @@
 
 use aitag::input::{Format, InputOptions};
 use aitag::output::batch::BatchFormat;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -17,7 +17,10 @@ use std::path::PathBuf;
                   address them (alignment, outer-alignment, inner-alignment, moral-philosophy, competence, \
                   governance, resilience, security), after Adam Jones, \"What is AI alignment?\" (2024). \
                   Every tag comes with the rules that fired and the words of the text they fired on.\n\n\
-                  Exit codes: 0 = tagged (or batch finished clean), 1 = nothing tagged, 2 = error."
+                  Only English text is understood: the rules are English phrases, and a text in another \
+                  language gets no tag (aitag warns when almost no word of a text is English).\n\n\
+                  Exit codes: 0 = tagged (or batch finished clean), 1 = nothing tagged, 2 = error.",
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -31,6 +34,11 @@ pub struct GlobalArgs {
     /// Use this taxonomy (a YAML file or a directory of them) instead of the built-in one
     #[arg(long, global = true, value_name = "PATH", env = "AITAG_TAXONOMY")]
     pub taxonomy: Option<PathBuf>,
+
+    /// Add the rules (and lexicons, tags, overlaps) of this YAML file or directory to the
+    /// taxonomy; repeat to add several
+    #[arg(long = "rules", global = true, value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
 
     /// When to use colour: auto (only on a terminal, never with NO_COLOR set), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -67,8 +75,10 @@ pub enum Command {
     Batch(BatchArgs),
     /// Print a shell completion script (e.g. `aitag completions bash > /etc/bash_completion.d/aitag`)
     Completions(CompletionsArgs),
-    /// Print the man page in roff (e.g. `aitag man | man -l -`)
+    /// Print the man page in roff (e.g. `aitag man | man -l -`), or write every page with --dir
     Man(ManArgs),
+    /// Print the help of aitag or of one of its subcommands
+    Help(HelpArgs),
     /// Measure the rules against gold labels: per-tag precision, recall and F1, averages,
     /// confusions, the worst records and per-rule precision
     Eval(EvalArgs),
@@ -85,6 +95,10 @@ pub struct ClassifyArgs {
     /// The incident text; several arguments are joined with spaces. `-` or nothing reads stdin
     #[arg(value_name = "TEXT")]
     pub text: Vec<String>,
+
+    /// Read the text from this file (`-` for stdin); repeat to join several with a blank line
+    #[arg(long = "file", short = 'f', value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub files: Vec<String>,
 
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
@@ -104,6 +118,11 @@ pub struct TaxonomyArgs {
     /// Print every phrase form and regex the engine matches, one ripgrep-compatible regex per line
     #[arg(long)]
     pub patterns: bool,
+
+    /// With --patterns: print TSV lines `pattern<TAB>sources`, the rules and lexicons each
+    /// pattern comes from, joined with `,`
+    #[arg(long, requires = "patterns")]
+    pub with_source: bool,
 
     /// Output format for the tag tree
     #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
@@ -170,9 +189,22 @@ pub struct BatchArgs {
     #[arg(long)]
     pub summary: bool,
 
-    /// Worker threads [default: all cores]
+    /// Worker threads; 0 means all cores [default: all cores]
     #[arg(short = 'j', long = "jobs", value_name = "N")]
-    pub jobs: Option<NonZeroUsize>,
+    pub jobs: Option<usize>,
+
+    /// Copy this input field or column into each output record (repeat for several)
+    #[arg(long = "keep", value_name = "FIELD")]
+    pub keep: Vec<String>,
+
+    /// Print no progress bar and no per-record error messages on stderr (the error records
+    /// stay in the output)
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// Print no progress bar
+    #[arg(long)]
+    pub no_progress: bool,
 
     // Last: its help heading ("Input") would otherwise also cover the options after it.
     #[command(flatten)]
@@ -189,8 +221,73 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// A subcommand whose page to print instead of the main one (e.g. `batch`)
+    #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Option<String>,
+
+    /// Write aitag.1 and one aitag-COMMAND.1 per subcommand into this directory
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// The subcommand whose help to print
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+/// Subcommands that take no taxonomy and print no colour, so that the global
+/// `--taxonomy`, `--rules` and `--color` are not listed where they do nothing.
+const NO_TAXONOMY: [&str; 3] = ["completions", "man", "help"];
+const GLOBAL_IDS: [&str; 3] = ["taxonomy", "rules", "color"];
+
+/// The command-line definition as parsed and documented: the derived one
+/// with the global options hidden under the subcommands they do not affect.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    // clap gives a subcommand a global option only when it has no option of
+    // that id yet, so a hidden one of its own keeps it out of help and man.
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|a| GLOBAL_IDS.contains(&a.get_id().as_str()))
+        .map(|a| a.clone().global(false).hide(true))
+        .collect();
+    for name in NO_TAXONOMY {
+        command = command.mut_subcommand(name, |sub| sub.args(globals.clone()));
+    }
+    command.build();
+    command
+}
+
+pub fn parse() -> Cli {
+    let matches: ArgMatches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The command for shell completions: as [`command`], with the tag ids as the
+/// values of `--only` and `--tags` and the subcommand names as those of
+/// `man` and `help`, so that a shell offers them instead of file names.
+pub fn completion_command(tag_ids: &[String]) -> clap::Command {
+    let command = command();
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let tags = PossibleValuesParser::new(tag_ids.to_vec());
+    let names = PossibleValuesParser::new(subcommands);
+    command
+        .mut_subcommand("batch", |s| {
+            s.mut_arg("only", |a| a.value_parser(tags.clone()))
+        })
+        .mut_subcommand("eval", |s| {
+            s.mut_arg("tags", |a| a.value_parser(tags.clone()))
+        })
+        .mut_subcommand("man", |s| {
+            s.mut_arg("command", |a| a.value_parser(names.clone()))
+        })
+        .mut_subcommand("help", |s| {
+            s.mut_arg("command", |a| a.value_parser(names.clone()))
+        })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -244,6 +341,8 @@ pub enum InputFormat {
     Paragraphs,
     /// One JSON object per line
     Jsonl,
+    /// A JSON array of objects (pandas, jq), pretty or compact
+    Json,
     /// Comma-separated values with a header row
     Csv,
     /// Tab-separated values with a header row
@@ -256,6 +355,7 @@ impl From<InputFormat> for Format {
             InputFormat::Lines => Format::Lines,
             InputFormat::Paragraphs => Format::Paragraphs,
             InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Json => Format::Json,
             InputFormat::Csv => Format::Csv,
             InputFormat::Tsv => Format::Tsv,
         }
@@ -267,7 +367,7 @@ impl From<InputFormat> for Format {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Input")]
 pub struct InputArgs {
-    /// Input format [default: from the extension (.jsonl, .ndjson, .csv, .tsv), else from the first lines]
+    /// Input format [default: from the extension (.jsonl, .ndjson, .json, .csv, .tsv), else from the first lines]
     #[arg(long = "input", short = 'i', value_enum, value_name = "FORMAT")]
     pub input: Option<InputFormat>,
 
@@ -287,6 +387,7 @@ impl InputArgs {
             format: self.input.map(Format::from),
             text_fields: self.text_fields.clone(),
             id_field: self.id_field.clone(),
+            keep: Vec::new(),
         }
     }
 }

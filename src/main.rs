@@ -4,12 +4,12 @@
 
 mod batch_command;
 mod cli;
+mod man;
 
 use aitag::eval::{EvalSetup, Evaluation, Gold};
 use aitag::input;
 use aitag::output::{eval_report, human};
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
-use clap::{CommandFactory, Parser};
 use cli::{ClassifyFormat, Cli, ColorChoice, Command, EvalArgs, EvalFormat};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -21,8 +21,9 @@ const UNTAGGED: u8 = 1;
 const FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     set_colour(cli.global.color);
+    set_width();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         // A closed pipe (`aitag … | head`) is the reader's choice, not an error.
@@ -43,6 +44,14 @@ fn set_colour(choice: ColorChoice) {
         }
     };
     colored::control::set_override(on);
+}
+
+/// Human output wraps to the terminal's width (capped); into a pipe or a
+/// file it keeps the fixed width, so that output is the same everywhere.
+fn set_width() {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(io::stdout()) {
+        human::set_width(usize::from(w));
+    }
 }
 
 enum AppError {
@@ -72,10 +81,7 @@ impl From<io::Error> for AppError {
 }
 
 fn load_taxonomy(cli: &cli::GlobalArgs) -> Result<Taxonomy, Error> {
-    match &cli.taxonomy {
-        Some(path) => Taxonomy::from_path(path),
-        None => Taxonomy::embedded(),
-    }
+    Taxonomy::with_added(cli.taxonomy.as_deref(), &cli.rules)
 }
 
 fn run(cli: Cli) -> Result<u8, AppError> {
@@ -84,13 +90,27 @@ fn run(cli: Cli) -> Result<u8, AppError> {
     // These describe the command line itself and need no taxonomy.
     match &cli.command {
         Command::Completions(args) => {
-            let mut command = Cli::command();
-            clap_complete::generate(args.shell, &mut command, "aitag", &mut out);
+            write_completions(&mut out, args.shell)?;
             out.flush()?;
             return Ok(CLEAN);
         }
         Command::Man(args) => {
-            write_man_page(&mut out, args.command.as_deref())?;
+            match &args.dir {
+                Some(dir) => man::write_all(dir)?,
+                None => man::write_page(&mut out, args.command.as_deref())?,
+            }
+            out.flush()?;
+            return Ok(CLEAN);
+        }
+        Command::Help(args) => {
+            let mut command = cli::command();
+            let page = match &args.command {
+                None => &mut command,
+                Some(name) => command
+                    .find_subcommand_mut(name)
+                    .ok_or_else(|| Error::Input(format!("no subcommand `{name}`")))?,
+            };
+            write!(out, "{}", page.render_long_help())?;
             out.flush()?;
             return Ok(CLEAN);
         }
@@ -99,52 +119,31 @@ fn run(cli: Cli) -> Result<u8, AppError> {
     let taxonomy = load_taxonomy(&cli.global)?;
     let code = match cli.command {
         Command::Batch(args) => batch_command::run(args, taxonomy, &mut out)?,
-        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
-        Command::Classify(args) => {
-            let engine = Engine::new(taxonomy)?;
-            let text = if args.text.is_empty() || args.text == ["-"] {
-                let mut s = String::new();
-                io::stdin()
-                    .read_to_string(&mut s)
-                    .map_err(|e| Error::Input(format!("cannot read stdin as UTF-8 text: {e}")))?;
-                s
-            } else {
-                args.text.join(" ")
-            };
-            let options = ClassifyOptions {
-                min_confidence: args.min_confidence,
-                explain: args.explain,
-            };
-            let c = engine.classify_with(&text, &options);
-            match args.output {
-                ClassifyFormat::Human => {
-                    human::write_classification(&mut out, &text, &c, args.explain)?
-                }
-                ClassifyFormat::Json => {
-                    serde_json::to_writer(&mut out, &c).map_err(io::Error::other)?;
-                    writeln!(out)?;
-                }
-            }
-            leave_to_exit(engine);
-            if c.tags.is_empty() { UNTAGGED } else { TAGGED }
+        Command::Completions(_) | Command::Man(_) | Command::Help(_) => {
+            unreachable!("handled above")
         }
+        Command::Classify(args) => run_classify(args, taxonomy, &mut out)?,
         Command::Taxonomy(args) => {
             if args.patterns {
                 let engine = Engine::new(taxonomy)?;
-                for p in engine.patterns() {
-                    writeln!(out, "{p}")?;
+                if args.with_source {
+                    // TSV: a pattern holds no tab, so `tail -n +2 | cut -f1`
+                    // gives the plain list back.
+                    writeln!(out, "pattern\tsources")?;
+                    for (p, sources) in engine.patterns_with_sources() {
+                        writeln!(out, "{p}\t{}", sources.join(","))?;
+                    }
+                } else {
+                    for p in engine.patterns() {
+                        writeln!(out, "{p}")?;
+                    }
                 }
                 leave_to_exit(engine);
             } else {
                 match args.output {
                     ClassifyFormat::Human => human::write_taxonomy(&mut out, &taxonomy)?,
                     ClassifyFormat::Json => {
-                        serde_json::to_writer_pretty(
-                            &mut out,
-                            &aitag::taxonomy::summary(&taxonomy),
-                        )
-                        .map_err(io::Error::other)?;
-                        writeln!(out)?;
+                        write_json(&mut out, &aitag::taxonomy::summary(&taxonomy), true)?
                     }
                 }
             }
@@ -155,10 +154,7 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             let report = aitag::examples_check::run(&engine);
             match args.output {
                 ClassifyFormat::Human => human::write_example_report(&mut out, &report)?,
-                ClassifyFormat::Json => {
-                    serde_json::to_writer(&mut out, &report).map_err(io::Error::other)?;
-                    writeln!(out)?;
-                }
+                ClassifyFormat::Json => write_json(&mut out, &report, false)?,
             }
             leave_to_exit(engine);
             if report.failed == 0 { TAGGED } else { UNTAGGED }
@@ -169,21 +165,106 @@ fn run(cli: Cli) -> Result<u8, AppError> {
     Ok(code)
 }
 
-/// The man page of aitag, or of one of its subcommands (`aitag-batch(1)`).
-fn write_man_page(out: &mut dyn Write, subcommand: Option<&str>) -> Result<(), AppError> {
-    let mut command = Cli::command();
-    command.build();
-    let page = match subcommand {
-        None => command,
-        Some(name) => {
-            let sub = command
-                .find_subcommand(name)
-                .ok_or_else(|| Error::Input(format!("no subcommand `{name}`")))?;
-            sub.clone().name(format!("aitag-{name}"))
+/// Writes one JSON document and a newline. serde_json's errors are turned
+/// back into the I/O error they wrap, so that a closed pipe stays a closed
+/// pipe (quiet, exit 0) instead of an error of another kind.
+fn write_json(out: &mut dyn Write, value: &impl serde::Serialize, pretty: bool) -> io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+    } else {
+        serde_json::to_writer(&mut *out, value)?;
+    }
+    writeln!(out)
+}
+
+/// clap_complete panics on a failed write, so the script is made in memory
+/// and written like any other output.
+fn write_completions(out: &mut dyn Write, shell: clap_complete::Shell) -> io::Result<()> {
+    let mut command = cli::completion_command(&tag_ids());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "aitag", &mut script);
+    out.write_all(&script)
+}
+
+/// The built-in taxonomy's tag ids, for completions and help.
+fn tag_ids() -> Vec<String> {
+    Taxonomy::embedded()
+        .map(|t| t.tags.iter().map(|t| t.id.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// Reads the text to classify: the `-f` files joined by a blank line, else
+/// the arguments joined by spaces, else stdin.
+fn classify_text(args: &cli::ClassifyArgs) -> Result<String, AppError> {
+    let read_stdin = || -> Result<String, AppError> {
+        if io::stdin().is_terminal() {
+            eprintln!("aitag: reading the incident from stdin; Ctrl-D ends it");
         }
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Error::Input(format!("cannot read stdin as UTF-8 text: {e}")))?;
+        Ok(s)
     };
-    clap_mangen::Man::new(page).render(out)?;
-    Ok(())
+    if !args.files.is_empty() {
+        if !args.text.is_empty() {
+            return Err(
+                Error::Input("give the text as arguments or with -f, not both".into()).into(),
+            );
+        }
+        let mut parts = Vec::new();
+        for f in &args.files {
+            parts.push(if f == "-" {
+                read_stdin()?
+            } else {
+                std::fs::read_to_string(f).map_err(|source| Error::Io {
+                    path: f.into(),
+                    source,
+                })?
+            });
+        }
+        return Ok(parts.join("\n\n"));
+    }
+    if args.text.is_empty() || args.text == ["-"] {
+        return read_stdin();
+    }
+    if let [only] = args.text.as_slice() {
+        if std::path::Path::new(only).is_file() {
+            eprintln!(
+                "aitag: `{only}` was read as the incident text itself; to classify what the file holds, \
+                 use `aitag classify -f {only}`"
+            );
+        }
+    }
+    Ok(args.text.join(" "))
+}
+
+fn run_classify(
+    args: cli::ClassifyArgs,
+    taxonomy: Taxonomy,
+    out: &mut dyn Write,
+) -> Result<u8, AppError> {
+    let text = classify_text(&args)?;
+    if text.trim().is_empty() {
+        return Err(Error::Input("empty text: there is nothing to classify".into()).into());
+    }
+    if aitag::text::language::looks_non_english(&text) {
+        eprintln!(
+            "aitag: warning: this text does not look like English; the rules only understand English"
+        );
+    }
+    let engine = Engine::new(taxonomy)?;
+    let options = ClassifyOptions {
+        min_confidence: args.min_confidence,
+        explain: args.explain,
+    };
+    let c = engine.classify_with(&text, &options);
+    match args.output {
+        ClassifyFormat::Human => human::write_classification(out, &text, &c, args.explain)?,
+        ClassifyFormat::Json => write_json(out, &c, false)?,
+    }
+    leave_to_exit(engine);
+    Ok(if c.tags.is_empty() { UNTAGGED } else { TAGGED })
 }
 
 /// Classifies the data records that have gold labels and writes the report.
@@ -211,7 +292,11 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     };
     let mut evaluation = Evaluation::new(&engine, &gold, options);
     for path in &args.data {
-        for item in input::open(path, &input_options)? {
+        let records = input::open(path, &input_options)?;
+        for w in records.warnings() {
+            eprintln!("aitag: {}: warning: {w}", input::display_name(path));
+        }
+        for item in records {
             match item {
                 Ok(record) => evaluation.add(&record.id, &record.text, &record.source.to_string()),
                 Err(e) => {
@@ -222,6 +307,16 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         }
     }
     let report = evaluation.finish(&setup);
+    if report.coverage.evaluated == 0 && report.coverage.gold_records > 0 {
+        // Nothing was measured, so no figure of the report means anything:
+        // usually the ids do not match (another --id-field is needed).
+        return Err(Error::Input(format!(
+            "0 of {} gold records evaluated: no record of the data has a gold id \
+             ({} records read; choose the id with --id-field)",
+            report.coverage.gold_records, report.coverage.data_records
+        ))
+        .into());
+    }
     let missing = &report.coverage.missing;
     if !missing.is_empty() {
         eprintln!(
@@ -233,10 +328,7 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     match args.output {
         EvalFormat::Human => eval_report::write_human(out, &report)?,
         EvalFormat::Markdown => eval_report::write_markdown(out, &report)?,
-        EvalFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
-            writeln!(out)?;
-        }
+        EvalFormat::Json => write_json(out, &report, true)?,
     }
     Ok(TAGGED)
 }

@@ -182,7 +182,8 @@ fn broken_taxonomy_is_an_error_with_a_location() {
         .args(["--taxonomy", unknown_tag.to_str().unwrap(), "test"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown.yaml:6:"))
+        // At the `tag:` key itself, not at the rule's first line.
+        .stderr(predicate::str::contains("unknown.yaml:7:5:"))
         .stderr(predicate::str::contains("unknown tag `nope`"));
 
     let bad_regex = dir.join("regex.yaml");
@@ -195,8 +196,9 @@ fn broken_taxonomy_is_an_error_with_a_location() {
         .args(["--taxonomy", bad_regex.to_str().unwrap(), "classify", "ab"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("regex.yaml:6:"))
-        .stderr(predicate::str::contains("invalid regex"));
+        // At the `regex:` key, with the rule's id.
+        .stderr(predicate::str::contains("regex.yaml:10:13:"))
+        .stderr(predicate::str::contains("rule `r1`: invalid regex"));
 
     aitag()
         .args([

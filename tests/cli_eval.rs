@@ -331,10 +331,26 @@ fn csv_data_with_the_batch_input_options() {
     assert_eq!(r["coverage"]["evaluated"], 2);
     assert_eq!(r["exact_match"]["matched"], 2);
     assert_eq!(r["worst"][0], Value::Null);
-    // Without --id-field the records are named FILE:LINE and match no gold id.
-    let (r, stderr) = json(aitag().args(["eval", "--gold", s(&f.gold), s(&f.data), "-o", "json"]));
-    assert_eq!(r["coverage"]["evaluated"], 0);
-    assert!(stderr.contains("not found in the data: A, B"), "{stderr}");
+    // Without --text-field the file has no text column: said once, exit 2.
+    aitag()
+        .args(["eval", "--gold", s(&f.gold), s(&f.data), "-o", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("columns: key, headline, body"));
+    // Without --id-field the records are named FILE:LINE and match no gold
+    // id: nothing was evaluated, which is an error.
+    aitag()
+        .args([
+            "eval",
+            "--gold",
+            s(&f.gold),
+            s(&f.data),
+            "--text-field",
+            "body",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("0 of 2 gold records evaluated"));
 }
 
 #[test]

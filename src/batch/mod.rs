@@ -296,6 +296,7 @@ mod tests {
             id: i.to_string(),
             text: text.into(),
             source,
+            kept: Vec::new(),
         })
     }
 

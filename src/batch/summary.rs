@@ -17,6 +17,9 @@ pub struct Summary {
     pub emitted: u64,
     /// Records carrying each tag.
     pub counts: Vec<u64>,
+    /// Classified records in which almost no word is English (counted by
+    /// the caller, which decides whether the check is worth its time).
+    pub non_english: u64,
     /// `together[i][j]` (i < j): records carrying both tag i and tag j.
     together: Vec<Vec<u64>>,
 }
@@ -50,6 +53,7 @@ impl Summary {
             untagged: 0,
             emitted: 0,
             counts: vec![0; n],
+            non_english: 0,
             together: vec![vec![0; n]; n],
         }
     }

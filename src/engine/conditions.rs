@@ -92,6 +92,20 @@ impl Cond {
             }
         }
     }
+
+    /// Every atom the condition mentions, those under `none` included.
+    pub fn all_atoms(&self, leaves: &Leaves, out: &mut Vec<AtomId>) {
+        match self {
+            Cond::Atoms(leaf) => out.extend_from_slice(leaves.atoms(*leaf)),
+            Cond::All(v) | Cond::Any(v) | Cond::None(v) => {
+                v.iter().for_each(|c| c.all_atoms(leaves, out))
+            }
+            Cond::Near { a, b, .. } => {
+                a.all_atoms(leaves, out);
+                b.all_atoms(leaves, out);
+            }
+        }
+    }
 }
 
 /// The hits a condition sees: those of one scope (hits `from..to`), minus

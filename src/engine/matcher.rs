@@ -619,6 +619,17 @@ impl Matcher {
         out
     }
 
+    /// As [`Matcher::export_patterns`], each with the atoms it stands for.
+    pub fn export_patterns_with_atoms(&self) -> Vec<(Vec<AtomId>, String)> {
+        let mut out = self.phrase_patterns();
+        out.extend(
+            self.regexes
+                .patterns_with_atoms()
+                .map(|(atom, p)| (vec![atom], p.to_string())),
+        );
+        out
+    }
+
     /// One regex per phrase, with the atoms it stands for. Meant for `rg -i`
     /// and the Rust regex syntax. Each phrase matches where the engine matches
     /// it, with two approximations that only matter next to non-ASCII letters

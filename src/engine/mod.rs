@@ -49,6 +49,8 @@ pub struct Engine {
     atom_rules: Vec<Vec<u32>>,
     /// For each tag, the index of its parent.
     parents: Vec<Option<usize>>,
+    /// What each atom is (a folded phrase, `/regex/`), for `--with-source`.
+    atoms: AtomTable,
 }
 
 /// A rule that fired on a text, before scoring.
@@ -201,6 +203,7 @@ impl Engine {
             leaves,
             atom_rules,
             parents,
+            atoms,
         })
     }
 
@@ -230,6 +233,56 @@ impl Engine {
     /// Every phrase form and regex the engine matches, as ripgrep-compatible regexes.
     pub fn patterns(&self) -> Vec<String> {
         self.matcher.export_patterns()
+    }
+
+    /// Every pattern of [`Engine::patterns`], in the same order, with where
+    /// it comes from: the ids of the rules that match it, `lexicon NAME` for
+    /// the lexicons that list it, and `context` for negation and hedge words.
+    pub fn patterns_with_sources(&self) -> Vec<(String, Vec<String>)> {
+        let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); self.atoms.len()];
+        let mut atoms = Vec::new();
+        for (r, rule) in self.rules.iter().enumerate() {
+            atoms.clear();
+            rule.cond.all_atoms(&self.leaves, &mut atoms);
+            atoms.sort_unstable();
+            atoms.dedup();
+            atoms.iter().for_each(|&a| rules_of[a as usize].push(r));
+        }
+        let mut lexicons_of: HashMap<String, Vec<&str>> = HashMap::new();
+        for (name, lex) in &self.taxonomy.lexicons {
+            for p in &lex.phrases {
+                let names = lexicons_of
+                    .entry(matcher::phrase_key(p).into_owned())
+                    .or_default();
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+        }
+        self.matcher
+            .export_patterns_with_atoms()
+            .into_iter()
+            .map(|(atoms, pattern)| {
+                let mut sources: Vec<String> = Vec::new();
+                let mut add = |s: String| {
+                    if !sources.contains(&s) {
+                        sources.push(s);
+                    }
+                };
+                for &atom in &atoms {
+                    if let Some(names) = lexicons_of.get(self.atoms.label(atom)) {
+                        names.iter().for_each(|n| add(format!("lexicon {n}")));
+                    }
+                    for &r in &rules_of[atom as usize] {
+                        add(self.taxonomy.rules[r].def.id.clone());
+                    }
+                    if self.context.roles[atom as usize] != Roles::default() {
+                        add("context".to_string());
+                    }
+                }
+                (pattern, sources)
+            })
+            .collect()
     }
 
     /// Finds the hits and the rules that fire; with `find_blocked`, also the rules

@@ -134,6 +134,11 @@ impl RuleRegexes {
         self.regexes.iter().map(|r| r.pattern.as_str())
     }
 
+    /// The patterns with the atom each stands for.
+    pub fn patterns_with_atoms(&self) -> impl Iterator<Item = (AtomId, &str)> {
+        self.regexes.iter().map(|r| (r.atom, r.pattern.as_str()))
+    }
+
     /// The regexes that may match `text`, in order, into `out` (cleared first).
     /// Every regex that matches is among them.
     pub fn candidates(&self, text: &str, out: &mut Vec<usize>) {

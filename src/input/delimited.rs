@@ -187,6 +187,7 @@ mod tests {
             format: Some(Format::Tsv),
             text_fields: vec!["a".into(), "b".into()],
             id_field: Some("key".into()),
+            keep: Vec::new(),
         };
         let got = read_all(b"key\ta\tb\nk1\tone, two\tthree\n", &options);
         let r = got[0].as_ref().unwrap();

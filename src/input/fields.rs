@@ -27,6 +27,7 @@ const DEFAULT_ID: &str = "id";
 pub struct FieldSpec {
     text_fields: Vec<String>,
     id_field: String,
+    keep: Vec<String>,
 }
 
 impl FieldSpec {
@@ -37,6 +38,7 @@ impl FieldSpec {
                 .id_field
                 .clone()
                 .unwrap_or_else(|| DEFAULT_ID.to_string()),
+            keep: options.keep.clone(),
         }
     }
 
@@ -95,12 +97,73 @@ impl FieldSpec {
             let fields: Vec<String> = used.iter().map(|n| format!("`{n}`")).collect();
             return fail(format!("empty text in {}", fields.join(" and ")));
         }
+        let kept = self
+            .keep
+            .iter()
+            .map(|name| match get(name) {
+                Value::Missing | Value::Null => None,
+                Value::Text(s) => Some(s.into_owned()),
+                Value::Other(_, json) => Some(json),
+            })
+            .collect();
         Ok(Record {
             id: id.unwrap_or_else(|| source.default_id()),
             text,
             source,
+            kept,
         })
     }
+}
+
+/// Checks a CSV/TSV header once for the whole file: an error when no
+/// column can give the text (every row would fail the same way), naming the
+/// columns found; warnings for `--id-field` and `--keep` columns it lacks.
+pub fn check_columns(columns: &[String], options: &InputOptions) -> Result<Vec<String>, String> {
+    if columns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let has = |name: &str| columns.iter().any(|c| c == name);
+    let listed = columns.join(", ");
+    let missing: Vec<&str> = if options.text_fields.is_empty() {
+        if has(DEFAULT_TEXT) || has(DEFAULT_TITLE) || has(DEFAULT_DESCRIPTION) {
+            Vec::new()
+        } else {
+            vec![DEFAULT_TEXT]
+        }
+    } else {
+        options
+            .text_fields
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !has(f))
+            .collect()
+    };
+    if !missing.is_empty() {
+        let what = if options.text_fields.is_empty() {
+            format!("no `{DEFAULT_TEXT}`, `{DEFAULT_TITLE}` or `{DEFAULT_DESCRIPTION}` column")
+        } else {
+            let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+            format!("no column {}", names.join(", "))
+        };
+        let id = options.id_field.as_deref().unwrap_or(DEFAULT_ID);
+        let suggestion = columns
+            .iter()
+            .rev()
+            .find(|c| c.as_str() != id && !c.is_empty())
+            .map(|c| format!("; use --text-field {c}"))
+            .unwrap_or_default();
+        return Err(format!("{what}; columns: {listed}{suggestion}"));
+    }
+    let mut warnings = Vec::new();
+    if let Some(id) = options.id_field.as_deref().filter(|id| !has(id)) {
+        warnings.push(format!(
+            "--id-field: no column `{id}` (columns: {listed}); records are named FILE:LINE"
+        ));
+    }
+    for k in options.keep.iter().filter(|k| !has(k)) {
+        warnings.push(format!("--keep: no column `{k}` (columns: {listed})"));
+    }
+    Ok(warnings)
 }
 
 /// Joins the non-empty parts with ". ", or only a space after a part that
@@ -210,6 +273,43 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("holds an array"), "{}", e.message);
+    }
+
+    #[test]
+    fn kept_fields_are_copied_in_order() {
+        let options = InputOptions {
+            keep: vec!["date".into(), "title".into(), "nope".into()],
+            ..Default::default()
+        };
+        let r = record(
+            &options,
+            &[
+                ("text", text("t")),
+                ("title", text("A title")),
+                ("date", text("2024-01-02")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            r.kept,
+            vec![Some("2024-01-02".into()), Some("A title".into()), None]
+        );
+    }
+
+    #[test]
+    fn a_header_without_text_is_one_error_naming_the_columns() {
+        let columns: Vec<String> = ["incident_id", "summary"].map(String::from).to_vec();
+        let e = check_columns(&columns, &InputOptions::default()).unwrap_err();
+        assert!(e.contains("columns: incident_id, summary"), "{e}");
+        assert!(e.ends_with("use --text-field summary"), "{e}");
+        let options = InputOptions {
+            text_fields: vec!["summary".into()],
+            id_field: Some("key".into()),
+            ..Default::default()
+        };
+        let w = check_columns(&columns, &options).unwrap();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].starts_with("--id-field: no column `key`"), "{}", w[0]);
     }
 
     #[test]

@@ -34,29 +34,33 @@ impl<R: BufRead> Jsonl<R> {
     }
 
     fn parse(&mut self, source: SourcePos) -> RecordResult {
-        let line = decode(std::mem::take(&mut self.buf))
-            .map_err(|m| RecordError::new(source.clone(), m))?;
-        let object = match serde_json::from_str::<Json>(&line) {
-            Ok(Json::Object(map)) => map,
-            Ok(other) => {
-                let kind = kind_of(&other);
-                return Err(RecordError::new(
-                    source,
-                    format!("expected a JSON object, found {kind}"),
-                ));
-            }
-            Err(e) => return Err(RecordError::new(source, json_message(&e))),
-        };
-        self.spec.record(source, |name| match object.get(name) {
-            None => Value::Missing,
-            Some(Json::Null) => Value::Null,
-            Some(Json::String(s)) => Value::Text(Cow::Owned(s.clone())),
-            Some(Json::Number(n)) => Value::Text(Cow::Owned(n.to_string())),
-            Some(Json::Bool(b)) => Value::Text(Cow::Owned(b.to_string())),
-            Some(v @ Json::Array(_)) => Value::Other("array", v.to_string()),
-            Some(v @ Json::Object(_)) => Value::Other("object", v.to_string()),
-        })
+        parse_object(&self.spec, source, std::mem::take(&mut self.buf))
     }
+}
+
+/// One JSON object's bytes as a record (also used by the `json` reader).
+pub(super) fn parse_object(spec: &FieldSpec, source: SourcePos, bytes: Vec<u8>) -> RecordResult {
+    let line = decode(bytes).map_err(|m| RecordError::new(source.clone(), m))?;
+    let object = match serde_json::from_str::<Json>(&line) {
+        Ok(Json::Object(map)) => map,
+        Ok(other) => {
+            let kind = kind_of(&other);
+            return Err(RecordError::new(
+                source,
+                format!("expected a JSON object, found {kind}"),
+            ));
+        }
+        Err(e) => return Err(RecordError::new(source, json_message(&e))),
+    };
+    spec.record(source, |name| match object.get(name) {
+        None => Value::Missing,
+        Some(Json::Null) => Value::Null,
+        Some(Json::String(s)) => Value::Text(Cow::Owned(s.clone())),
+        Some(Json::Number(n)) => Value::Text(Cow::Owned(n.to_string())),
+        Some(Json::Bool(b)) => Value::Text(Cow::Owned(b.to_string())),
+        Some(v @ Json::Array(_)) => Value::Other("array", v.to_string()),
+        Some(v @ Json::Object(_)) => Value::Other("object", v.to_string()),
+    })
 }
 
 impl<R: BufRead> Iterator for Jsonl<R> {
@@ -81,7 +85,7 @@ impl<R: BufRead> Iterator for Jsonl<R> {
     }
 }
 
-fn kind_of(v: &Json) -> &'static str {
+pub(super) fn kind_of(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "a boolean",

@@ -50,6 +50,7 @@ impl<R: BufRead> Iterator for Lines<R> {
                     id: source.default_id(),
                     text,
                     source,
+                    kept: Vec::new(),
                 }),
                 Err(message) => Err(RecordError::new(source, message)),
             });

@@ -21,6 +21,7 @@
 mod delimited;
 mod detect;
 mod fields;
+mod json;
 mod jsonl;
 mod line_reader;
 mod lines;
@@ -55,6 +56,8 @@ pub enum Format {
     Paragraphs,
     /// One JSON object per line.
     Jsonl,
+    /// A JSON array of objects (or objects one after another), pretty or compact.
+    Json,
     /// Comma-separated values with a header row.
     Csv,
     /// Tab-separated values with a header row.
@@ -62,10 +65,11 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Lines,
         Format::Paragraphs,
         Format::Jsonl,
+        Format::Json,
         Format::Csv,
         Format::Tsv,
     ];
@@ -75,6 +79,7 @@ impl Format {
             Format::Lines => "lines",
             Format::Paragraphs => "paragraphs",
             Format::Jsonl => "jsonl",
+            Format::Json => "json",
             Format::Csv => "csv",
             Format::Tsv => "tsv",
         }
@@ -95,7 +100,7 @@ impl FromStr for Format {
             .find(|f| f.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 format!(
-                    "unknown input format `{s}` (expected lines, paragraphs, jsonl, csv or tsv)"
+                    "unknown input format `{s}` (expected lines, paragraphs, jsonl, json, csv or tsv)"
                 )
             })
     }
@@ -111,6 +116,8 @@ pub struct InputOptions {
     pub text_fields: Vec<String>,
     /// Field or column holding the record's id. `None`: `id`.
     pub id_field: Option<String>,
+    /// Fields or columns copied into each output record (`--keep`), in this order.
+    pub keep: Vec<String>,
 }
 
 /// Where a record starts: the file as named by the user (`<stdin>` for
@@ -140,6 +147,9 @@ pub struct Record {
     pub id: String,
     pub text: String,
     pub source: SourcePos,
+    /// The values of [`InputOptions::keep`], in its order (`None` where the
+    /// record has no such field or it is null); empty for text formats.
+    pub kept: Vec<Option<String>>,
 }
 
 /// A record that could not be used. It still has an id (its own if it could
@@ -182,12 +192,19 @@ pub type RecordResult = std::result::Result<Record, RecordError>;
 /// is open (detected if it was not given).
 pub struct Records {
     format: Format,
+    warnings: Vec<String>,
     inner: Box<dyn Iterator<Item = RecordResult> + Send>,
 }
 
 impl Records {
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// Problems of the input as a whole that still let it be read (e.g. an
+    /// `--id-field` the header lacks), each once, for the caller to show.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 }
 
@@ -247,24 +264,54 @@ pub fn from_reader(
         path: name.into(),
         source,
     };
-    let (format, reader): (Format, Box<dyn Read + Send>) =
-        match options.format.or_else(|| detect_by_extension(name)) {
-            Some(format) => (format, Box::new(reader)),
-            None => {
-                let (head, reader) = detect::read_head(reader).map_err(io_err)?;
-                (sniff(&head, options), reader)
+    let chosen = options.format.or_else(|| detect_by_extension(name));
+    // A chosen format needs only the first line (the header, the encoding),
+    // which also keeps a slow pipe from waiting for more lines.
+    let head_lines = if chosen.is_some() {
+        1
+    } else {
+        detect::HEAD_LINES
+    };
+    let (head, reader) = detect::read_head(reader, head_lines).map_err(io_err)?;
+    if let Some(encoding) = detect::utf16(&head) {
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "this file is {encoding} text (what Excel saves as \"Unicode text\"), not UTF-8; \
+                 save it as \"CSV UTF-8\" or convert it with `iconv -f UTF-16 -t UTF-8`"
+            ),
+        )));
+    }
+    let format = chosen.unwrap_or_else(|| sniff(&head, options));
+    let mut warnings = Vec::new();
+    if let Some(delimiter) = match format {
+        Format::Csv => Some(b','),
+        Format::Tsv => Some(b'\t'),
+        _ => None,
+    } {
+        let columns = detect::header_columns(&head, delimiter);
+        match fields::check_columns(&columns, options) {
+            Ok(w) => warnings.extend(w),
+            Err(message) => {
+                return Err(io_err(io::Error::new(io::ErrorKind::InvalidData, message)));
             }
-        };
+        }
+    }
     let buffered = BufReader::with_capacity(64 * 1024, reader);
     let name = name.to_string();
     let inner: Box<dyn Iterator<Item = RecordResult> + Send> = match format {
         Format::Lines => Box::new(lines::Lines::new(buffered, name)),
         Format::Paragraphs => Box::new(paragraphs::Paragraphs::new(buffered, name)),
         Format::Jsonl => Box::new(jsonl::Jsonl::new(buffered, name, options)),
+        Format::Json => Box::new(json::JsonArray::new(buffered, name, options)),
         Format::Csv => Box::new(delimited::Delimited::new(buffered, name, b',', options)),
         Format::Tsv => Box::new(delimited::Delimited::new(buffered, name, b'\t', options)),
     };
-    Ok(Records { format, inner })
+    Ok(Records {
+        format,
+        warnings,
+        inner,
+    })
 }
 
 /// Wraps a reader and adds the bytes read to a shared counter, so that a

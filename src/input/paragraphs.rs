@@ -76,6 +76,7 @@ impl<R: BufRead> Iterator for Paragraphs<R> {
                 id: source.default_id(),
                 text,
                 source,
+                kept: Vec::new(),
             }),
             Err(message) => Err(RecordError::new(source, message)),
         })

@@ -55,22 +55,40 @@ pub fn printer<'w>(
     taxonomy: &Taxonomy,
     explain: bool,
 ) -> io::Result<Box<dyn RecordPrinter + 'w>> {
+    printer_keeping(format, w, taxonomy, explain, Vec::new())
+}
+
+/// As [`printer`], with the input fields named by `keep` (`--keep`) copied
+/// into each record: a `fields` object in JSON, columns after `id` in CSV/TSV.
+pub fn printer_keeping<'w>(
+    format: BatchFormat,
+    w: Box<dyn Write + 'w>,
+    taxonomy: &Taxonomy,
+    explain: bool,
+    keep: Vec<String>,
+) -> io::Result<Box<dyn RecordPrinter + 'w>> {
     Ok(match format {
         BatchFormat::Jsonl => Box::new(JsonPrinter {
             w,
             explain,
             array: false,
             count: 0,
+            keep,
         }),
         BatchFormat::Json => Box::new(JsonPrinter {
             w,
             explain,
             array: true,
             count: 0,
+            keep,
         }),
-        BatchFormat::Csv => Box::new(DelimitedPrinter::new(w, b',', taxonomy, explain)?),
-        BatchFormat::Tsv => Box::new(DelimitedPrinter::new(w, b'\t', taxonomy, explain)?),
-        BatchFormat::Human => Box::new(HumanPrinter { w, explain }),
+        BatchFormat::Csv => Box::new(DelimitedPrinter::new(w, b',', taxonomy, explain, keep)?),
+        BatchFormat::Tsv => Box::new(DelimitedPrinter::new(w, b'\t', taxonomy, explain, keep)?),
+        BatchFormat::Human => Box::new(HumanPrinter {
+            w,
+            explain,
+            id_width: 8,
+        }),
     })
 }
 
@@ -81,12 +99,13 @@ struct JsonPrinter<'w> {
     explain: bool,
     array: bool,
     count: u64,
+    keep: Vec<String>,
 }
 
 impl RecordPrinter for JsonPrinter<'_> {
     fn record(&mut self, item: Item<'_>) -> io::Result<()> {
         let record = match item {
-            Item::Classified(c) => OutputRecord::classified(c, self.explain),
+            Item::Classified(c) => OutputRecord::classified(c, self.explain).keeping(&self.keep, c),
             Item::Error(e) => OutputRecord::error(e),
         };
         if self.array {
@@ -135,6 +154,7 @@ struct DelimitedPrinter<'w> {
     w: csv::Writer<Box<dyn Write + 'w>>,
     tags: Vec<String>,
     explain: bool,
+    keep: usize,
     row: Vec<String>,
 }
 
@@ -144,12 +164,15 @@ impl<'w> DelimitedPrinter<'w> {
         delimiter: u8,
         taxonomy: &Taxonomy,
         explain: bool,
+        keep: Vec<String>,
     ) -> io::Result<Self> {
         let mut w = csv::WriterBuilder::new()
             .delimiter(delimiter)
             .from_writer(w);
         let tags: Vec<String> = taxonomy.tags.iter().map(|t| t.id.clone()).collect();
-        let mut header: Vec<&str> = vec!["id", "tags"];
+        let mut header: Vec<&str> = vec!["id"];
+        header.extend(keep.iter().map(String::as_str));
+        header.push("tags");
         header.extend(tags.iter().map(String::as_str));
         header.extend(["rules", "error", "file", "line"]);
         if explain {
@@ -160,6 +183,7 @@ impl<'w> DelimitedPrinter<'w> {
             w,
             tags,
             explain,
+            keep: keep.len(),
             row: Vec::new(),
         })
     }
@@ -172,6 +196,10 @@ impl RecordPrinter for DelimitedPrinter<'_> {
             Item::Classified(c) => {
                 let cl = &c.classification;
                 self.row.push(c.record.id.clone());
+                for i in 0..self.keep {
+                    let value = c.record.kept.get(i).cloned().flatten();
+                    self.row.push(value.unwrap_or_default());
+                }
                 self.row.push(cl.tag_ids().collect::<Vec<_>>().join(";"));
                 for tag in &self.tags {
                     let score = cl
@@ -201,6 +229,7 @@ impl RecordPrinter for DelimitedPrinter<'_> {
             }
             Item::Error(e) => {
                 self.row.push(e.id.clone());
+                self.row.extend((0..self.keep).map(|_| String::new()));
                 self.row.push(String::new());
                 self.row.extend(self.tags.iter().map(|_| String::new()));
                 self.row.push(String::new());
@@ -220,12 +249,14 @@ impl RecordPrinter for DelimitedPrinter<'_> {
     }
 }
 
-/// A confidence in at most three decimals, without trailing zeros.
+/// A confidence in at most three decimals, without trailing zeros but
+/// always with a decimal point: a column of `0`s would be read as integers
+/// by pandas while its neighbours are floats.
 fn confidence(x: f64) -> String {
     let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".into()
+    let s = s.trim_end_matches('0');
+    if s.ends_with('.') {
+        format!("{s}0")
     } else {
         s.into()
     }
@@ -237,6 +268,16 @@ fn confidence(x: f64) -> String {
 struct HumanPrinter<'w> {
     w: Box<dyn Write + 'w>,
     explain: bool,
+    /// The id column: as wide as the widest id so far (records are written
+    /// as they come, so later ones cannot be measured first).
+    id_width: usize,
+}
+
+impl HumanPrinter<'_> {
+    fn id_column(&mut self, id: &str) -> String {
+        self.id_width = self.id_width.max(id.chars().count());
+        format!("{id:<width$}", width = self.id_width)
+    }
 }
 
 impl RecordPrinter for HumanPrinter<'_> {
@@ -244,7 +285,8 @@ impl RecordPrinter for HumanPrinter<'_> {
         match item {
             Item::Classified(c) => {
                 let cl = &c.classification;
-                write!(self.w, "{}", format!("{:<8}", c.record.id).bold())?;
+                let id = self.id_column(&c.record.id);
+                write!(self.w, "{}", id.bold())?;
                 if cl.tags.is_empty() {
                     write!(self.w, "  {}", "-".dimmed())?;
                 }
@@ -265,12 +307,14 @@ impl RecordPrinter for HumanPrinter<'_> {
                         .iter()
                         .map(|r| r.rule.as_str())
                         .collect();
-                    writeln!(self.w, "          {}", rules.join(" ").dimmed())?;
+                    let indent = " ".repeat(self.id_width + 2);
+                    writeln!(self.w, "{indent}{}", rules.join(" ").dimmed())?;
                 }
             }
             Item::Error(e) => {
                 let line = format!("error: {}", e.message);
-                writeln!(self.w, "{}  {}", format!("{:<8}", e.id).bold(), line.red())?;
+                let id = self.id_column(&e.id);
+                writeln!(self.w, "{}  {}", id.bold(), line.red())?;
             }
         }
         // Someone is reading along: show each record as soon as it is done.
@@ -288,9 +332,9 @@ mod tests {
 
     #[test]
     fn confidences_are_short() {
-        assert_eq!(confidence(0.0), "0");
+        assert_eq!(confidence(0.0), "0.0");
         assert_eq!(confidence(0.95), "0.95");
         assert_eq!(confidence(0.94849), "0.948");
-        assert_eq!(confidence(1.0), "1");
+        assert_eq!(confidence(1.0), "1.0");
     }
 }

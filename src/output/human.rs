@@ -6,6 +6,30 @@ use crate::examples_check::{ExampleReport, Expectation};
 use crate::taxonomy::Taxonomy;
 use colored::Colorize;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The widest lines are wrapped to; more is hard to read.
+pub const MAX_WIDTH: usize = 100;
+/// Below this, wrapping only makes lines shorter than their indents.
+const MIN_WIDTH: usize = 40;
+
+/// The width human output is wrapped to. Like colour, it is a property of
+/// the terminal that the binary sets once, so that every writer here (and a
+/// new kind of reason) wraps the same way without taking it as a parameter.
+static WIDTH: AtomicUsize = AtomicUsize::new(MAX_WIDTH);
+
+/// Sets the width to wrap to (a terminal's columns), capped at [`MAX_WIDTH`].
+pub fn set_width(columns: usize) {
+    WIDTH.store(capped(columns), Ordering::Relaxed);
+}
+
+fn capped(columns: usize) -> usize {
+    columns.clamp(MIN_WIDTH, MAX_WIDTH)
+}
+
+fn width() -> usize {
+    WIDTH.load(Ordering::Relaxed)
+}
 
 /// Whether colour is on: `colored` decides from its global override, which
 /// the binary sets from `--color`; without colour, matches are shown in [brackets].
@@ -40,29 +64,73 @@ fn render_quote(text: &str, evidence: &[Evidence]) -> String {
     out
 }
 
-/// Wraps `text` at `width` columns, each line starting with `indent`.
-fn wrap(text: &str, indent: &str, width: usize) -> String {
+/// Wraps `text` at `width` columns, the first line starting with `first`
+/// and the others with `rest`. Widths are counted in characters, not
+/// counting colour codes; a word longer than a line stands on a line of its own.
+fn wrap_hanging(text: &str, first: &str, rest: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
+    let mut line_width = 0;
+    let mut indent = first;
     for word in text.split_whitespace() {
-        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+        let w = visible_width(word);
+        if line_width > 0 && visible_width(indent) + line_width + 1 + w > width {
             out.push_str(indent);
             out.push_str(&line);
             out.push('\n');
             line.clear();
+            line_width = 0;
+            indent = rest;
         }
-        if !line.is_empty() {
+        if line_width > 0 {
             line.push(' ');
+            line_width += 1;
         }
         line.push_str(word);
+        line_width += w;
     }
-    if !line.is_empty() {
+    if line_width > 0 {
         out.push_str(indent);
         out.push_str(&line);
         out.push('\n');
     }
     out
 }
+
+/// Wraps `text` to the output width, every line starting with `indent`.
+fn wrap(text: &str, indent: &str) -> String {
+    wrap_hanging(text, indent, indent, width())
+}
+
+/// Characters that take a column: all but those of ANSI colour codes.
+fn visible_width(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match c {
+            '\u{1b}' => in_escape = true,
+            'm' if in_escape => in_escape = false,
+            _ if in_escape => {}
+            _ => n += 1,
+        }
+    }
+    n
+}
+
+/// A quote of the evidence, wrapped under its `»` with continued lines
+/// indented past it.
+fn write_quote(w: &mut dyn Write, text: &str, evidence: &[Evidence]) -> io::Result<()> {
+    let first = format!("    {} ", "»".dimmed());
+    write!(
+        w,
+        "{}",
+        wrap_hanging(&render_quote(text, evidence), &first, "      ", width())
+    )
+}
+
+/// What was looked at, not a verdict on the incident.
+pub const NO_TAG: &str =
+    "no tag: no rule or model signal matched; `aitag classify --explain` shows near misses";
 
 /// Prints each tag with its confidence, the kind of alignment, every reason
 /// with its quoted evidence, and the overlap notes.
@@ -73,11 +141,7 @@ pub fn write_classification(
     explain: bool,
 ) -> io::Result<()> {
     if c.tags.is_empty() {
-        writeln!(
-            w,
-            "{}",
-            "no tag: no rule found evidence of an AI-safety failure in this text".dimmed()
-        )?;
+        writeln!(w, "{}", NO_TAG.dimmed())?;
     }
     for tag in &c.tags {
         let head = format!("{:<17}", tag.tag);
@@ -99,7 +163,7 @@ pub fn write_classification(
         )?;
         if let Some(kind) = &tag.kind {
             let note = tag.kind_note.as_deref().unwrap_or("");
-            write!(w, "{}", wrap(&format!("kind: {kind}. {note}"), "  ", 100))?;
+            write!(w, "{}", wrap(&format!("kind: {kind}. {note}"), "  "))?;
         }
         for r in &tag.reasons {
             if r.tag != tag.tag {
@@ -127,13 +191,8 @@ pub fn write_classification(
                 r.rule.bold(),
                 format!("({weight})").dimmed()
             )?;
-            write!(w, "{}", wrap(&r.because, "    ", 100))?;
-            writeln!(
-                w,
-                "    {} {}",
-                "»".dimmed(),
-                render_quote(text, &r.evidence)
-            )?;
+            write!(w, "{}", wrap(&r.because, "    "))?;
+            write_quote(w, text, &r.evidence)?;
             if let Some(h) = &r.hedged_by {
                 writeln!(w, "    {} hedged by \"{}\"", "~".dimmed(), h.text)?;
             }
@@ -147,7 +206,7 @@ pub fn write_classification(
             o.id.bold(),
             o.tags.join(" + ")
         )?;
-        write!(w, "{}", wrap(&o.note, "  ", 100))?;
+        write!(w, "{}", wrap(&o.note, "  "))?;
     }
     if explain {
         for s in &c.negated {
@@ -158,10 +217,23 @@ pub fn write_classification(
                 s.rule.bold(),
                 format!("({})", s.tag).dimmed()
             )?;
-            write!(w, "{}", wrap(&s.because, "    ", 100))?;
+            write!(w, "{}", wrap(&s.because, "    "))?;
+            // A word that several conditions of the rule matched is one
+            // piece of negated evidence, shown once.
+            let mut shown: Vec<(usize, usize, usize, usize)> = Vec::new();
             for n in &s.negated {
+                let key = (
+                    n.evidence.start,
+                    n.evidence.end,
+                    n.trigger.start,
+                    n.trigger.end,
+                );
+                if shown.contains(&key) {
+                    continue;
+                }
+                shown.push(key);
                 let both = [n.trigger.clone(), n.evidence.clone()];
-                writeln!(w, "    {} {}", "»".dimmed(), render_quote(text, &both))?;
+                write_quote(w, text, &both)?;
                 writeln!(
                     w,
                     "    {} \"{}\" is negated by \"{}\"",
@@ -186,26 +258,21 @@ pub fn write_taxonomy(w: &mut dyn Write, t: &Taxonomy) -> io::Result<()> {
             "{indent}{} — {} {}",
             tag.id.green().bold(),
             tag.name,
-            format!("({rules} rules)").dimmed()
+            format!("({rules} rule{})", if rules == 1 { "" } else { "s" }).dimmed()
         )?;
-        write!(w, "{}", wrap(&tag.definition, &format!("{indent}  "), 100))?;
+        write!(w, "{}", wrap(&tag.definition, &format!("{indent}  ")))?;
         if !tag.aliases.is_empty() {
             write!(
                 w,
                 "{}",
                 wrap(
                     &format!("also: {}", tag.aliases.join(", ")),
-                    &format!("{indent}  "),
-                    100
+                    &format!("{indent}  ")
                 )
             )?;
         }
         for ex in &tag.examples {
-            write!(
-                w,
-                "{}",
-                wrap(&format!("e.g. {ex}"), &format!("{indent}  "), 100)
-            )?;
+            write!(w, "{}", wrap(&format!("e.g. {ex}"), &format!("{indent}  ")))?;
         }
         let children: Vec<String> = t.children(id).map(|c| c.id.clone()).collect();
         for c in children {
@@ -225,7 +292,7 @@ pub fn write_taxonomy(w: &mut dyn Write, t: &Taxonomy) -> io::Result<()> {
             o.id.bold(),
             o.tags.join(" + ")
         )?;
-        write!(w, "{}", wrap(&o.note, "  ", 100))?;
+        write!(w, "{}", wrap(&o.note, "  "))?;
     }
     Ok(())
 }
@@ -262,4 +329,47 @@ pub fn write_example_report(w: &mut dyn Write, r: &ExampleReport) -> io::Result<
             summary.red()
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_words_whole_within_the_width() {
+        let text = "The model itself (its weights or parameters) was leaked, stolen or extracted: \
+                    protecting AI systems from theft is security.";
+        for width in [40, 60, 80] {
+            let out = wrap_hanging(text, "    ", "    ", width);
+            for line in out.lines() {
+                assert!(line.chars().count() <= width, "{width}: {line:?}");
+            }
+            let words: Vec<&str> = out.split_whitespace().collect();
+            assert_eq!(words, text.split_whitespace().collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn continued_quote_lines_are_indented_and_colour_codes_take_no_width() {
+        let red = "stole".red().to_string();
+        let text =
+            format!("Hackers {red} the model weights of a lab and leaked them online last week.");
+        let out = wrap_hanging(&text, "    » ", "      ", 40);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.len() > 1);
+        assert!(lines[0].starts_with("    » Hackers"));
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.starts_with("      ") && !l.starts_with("       "))
+        );
+        assert!(lines.iter().all(|l| visible_width(l) <= 40), "{lines:?}");
+    }
+
+    #[test]
+    fn width_is_capped() {
+        assert_eq!(capped(300), MAX_WIDTH);
+        assert_eq!(capped(80), 80);
+        assert_eq!(capped(3), MIN_WIDTH);
+    }
 }

@@ -19,6 +19,9 @@ pub enum OutputRecord<'a> {
 #[derive(Debug, Serialize)]
 pub struct TaggedRecord<'a> {
     pub id: &'a str,
+    /// Only with `--keep`: the kept input fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Kept<'a>>,
     pub tags: Tags<'a>,
     pub overlaps: Overlaps<'a>,
     /// Only with `--explain`: rules that negated evidence kept from firing.
@@ -68,7 +71,38 @@ pub struct CompactOverlap<'a> {
     pub tags: &'a [String],
 }
 
+/// The `--keep` fields of a record, as a JSON object in the order asked for.
+#[derive(Debug)]
+pub struct Kept<'a> {
+    pub names: &'a [String],
+    pub values: &'a [Option<String>],
+}
+
+impl Serialize for Kept<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.names.len()))?;
+        for (i, name) in self.names.iter().enumerate() {
+            map.serialize_entry(name, &self.values.get(i).and_then(|v| v.as_deref()))?;
+        }
+        map.end()
+    }
+}
+
 impl<'a> OutputRecord<'a> {
+    /// Adds the `--keep` fields (named by `names`) to a tagged record.
+    pub fn keeping(mut self, names: &'a [String], c: &'a Classified) -> OutputRecord<'a> {
+        if let OutputRecord::Tagged(t) = &mut self {
+            if !names.is_empty() {
+                t.fields = Some(Kept {
+                    names,
+                    values: &c.record.kept,
+                });
+            }
+        }
+        self
+    }
+
     pub fn classified(c: &'a Classified, explain: bool) -> OutputRecord<'a> {
         let cl = &c.classification;
         let (tags, overlaps) = if explain {
@@ -97,6 +131,7 @@ impl<'a> OutputRecord<'a> {
         };
         OutputRecord::Tagged(TaggedRecord {
             id: &c.record.id,
+            fields: None,
             tags,
             overlaps,
             negated: if explain { &cl.negated } else { &[] },

@@ -52,7 +52,11 @@ pub fn quote<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Piece<'a>>, bo
     if end > at {
         pieces.push(Piece::Plain(&text[at..end]));
     }
-    (pieces, start > 0, end < text.len())
+    // White space is no text left out: a text that ends in a newline is
+    // quoted to its end without a "…".
+    let cut_front = !text[..start].trim().is_empty();
+    let cut_back = !text[end..].trim().is_empty();
+    (pieces, cut_front, cut_back)
 }
 
 fn sentence_start(text: &str, from: usize) -> usize {
@@ -132,5 +136,14 @@ mod tests {
             ]
         );
         assert!(cut_front && cut_back);
+    }
+
+    #[test]
+    fn white_space_around_the_quote_is_not_a_cut() {
+        let text = "  Hackers stole the weights.\n";
+        let (_, front, back) = quote(text, &[(2, 9)]);
+        assert!(!front && !back);
+        let (_, _, back) = quote("Hackers stole it. Then more.\n", &[(0, 7)]);
+        assert!(back);
     }
 }

@@ -22,6 +22,13 @@ pub fn write_summary(w: &mut dyn Write, s: &Summary, bars: bool) -> io::Result<(
         s.untagged,
         s.errors
     )?;
+    if s.non_english > 0 {
+        writeln!(
+            w,
+            "{} records do not look like English (the rules only read English)",
+            s.non_english
+        )?;
+    }
     let classified = s.records - s.errors;
     let name_width = s.tags.iter().map(String::len).max().unwrap_or(0).max(3);
     let max = s.counts.iter().copied().max().unwrap_or(0);

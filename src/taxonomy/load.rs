@@ -174,7 +174,7 @@ fn parse_yaml(source: &Source) -> std::result::Result<FileDef, TaxonomyError> {
                 line: loc.as_ref().map(|l| l.line()),
                 column: loc.as_ref().map(|l| l.column()),
             },
-            message: strip_location(&e.to_string()),
+            message: super::suggest::for_serde_message(&strip_location(&e.to_string())),
         }
     })
 }

@@ -5,6 +5,7 @@ mod embedded;
 mod lines;
 mod load;
 pub mod schema;
+mod suggest;
 mod validate;
 
 use crate::error::{Location, Result};
@@ -65,6 +66,42 @@ impl Taxonomy {
     pub fn from_sources(sources: Vec<Source>, origin: &str) -> Result<Taxonomy> {
         let mut taxonomy = load::merge(&sources)?;
         taxonomy.origin = origin.to_string();
+        order_tags(&mut taxonomy.tags);
+        validate::check(&taxonomy, &sources)?;
+        Ok(taxonomy)
+    }
+
+    /// A base taxonomy (`base`, else the built-in one) with the files or
+    /// directories of `added` on top: their rules, lexicons, tags, overlaps
+    /// and context are added to the base's, as if they were more files of
+    /// it. Like Semgrep's repeated `--config`, adding one rule needs no copy
+    /// of the whole taxonomy.
+    pub fn with_added(base: Option<&Path>, added: &[impl AsRef<Path>]) -> Result<Taxonomy> {
+        if added.is_empty() {
+            return match base {
+                Some(path) => Taxonomy::from_path(path),
+                None => Taxonomy::embedded(),
+            };
+        }
+        let (mut sources, mut parsed, mut origin) = match base {
+            Some(path) => (
+                load::read_path(path)?,
+                Default::default(),
+                path.display().to_string(),
+            ),
+            None => (
+                embedded::sources(),
+                embedded::parsed(),
+                "built-in taxonomy".to_string(),
+            ),
+        };
+        for path in added {
+            sources.extend(load::read_path(path.as_ref())?);
+            origin.push_str(&format!(" + {}", path.as_ref().display()));
+        }
+        let mut taxonomy = load::merge_parsed(&sources, |s| parsed.remove(&s.name))?;
+        taxonomy.origin = origin;
+        order_tags(&mut taxonomy.tags);
         validate::check(&taxonomy, &sources)?;
         Ok(taxonomy)
     }
@@ -83,6 +120,41 @@ impl Taxonomy {
     pub fn embedded_file_names() -> Vec<&'static str> {
         embedded::FILES.iter().map(|(name, _)| *name).collect()
     }
+}
+
+/// Puts every tag right after its parent (and its parent's earlier
+/// children), top-level tags in the order they are defined, so that the
+/// order of tags (and of CSV columns) follows the tag tree and not the
+/// names of the files that define them. A tag whose parent is unknown keeps
+/// its place for the checks to report.
+fn order_tags(tags: &mut Vec<TagDef>) {
+    let ids: Vec<&str> = tags.iter().map(|t| t.id.as_str()).collect();
+    let known = |p: &str| ids.contains(&p);
+    let mut order: Vec<usize> = Vec::with_capacity(tags.len());
+    fn visit(i: usize, tags: &[TagDef], order: &mut Vec<usize>) {
+        if order.contains(&i) {
+            return;
+        }
+        order.push(i);
+        for (c, tag) in tags.iter().enumerate() {
+            if tag.parent.as_deref() == Some(tags[i].id.as_str()) {
+                visit(c, tags, order);
+            }
+        }
+    }
+    for (i, tag) in tags.iter().enumerate() {
+        if tag.parent.as_deref().is_none_or(|p| !known(p)) {
+            visit(i, tags, &mut order);
+        }
+    }
+    // Tags in a parent cycle are reached from no root; the checks report them.
+    for i in 0..tags.len() {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    let mut slots: Vec<Option<TagDef>> = std::mem::take(tags).into_iter().map(Some).collect();
+    tags.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
 /// The machine-readable view of a taxonomy that `aitag taxonomy --output json` prints.

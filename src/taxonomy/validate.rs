@@ -6,6 +6,7 @@ use super::Taxonomy;
 use super::lines;
 use super::load::{Source, locate_in};
 use super::schema::CondDef;
+use super::suggest::did_you_mean;
 use crate::error::{Error, Location, Result, TaxonomyError};
 use std::collections::{HashMap, HashSet};
 
@@ -123,9 +124,10 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
             );
         }
         if !tag_ids.contains(def.tag.as_str()) {
+            let hint = did_you_mean(&def.tag, tag_ids.iter().copied());
             err(
-                loc.clone(),
-                format!("rule `{}` supports unknown tag `{}`", def.id, def.tag),
+                key_location(sources, loc, &format!("tag: {}", def.tag)),
+                format!("rule `{}` supports unknown tag `{}`{hint}", def.id, def.tag),
             );
         }
         if !(def.weight > 0.0 && def.weight <= 1.0) {
@@ -146,12 +148,17 @@ pub fn check(t: &Taxonomy, sources: &[Source]) -> Result<()> {
         let mut problems = Vec::new();
         check_cond(&def.when, t, &mut problems);
         if !has_positive(&def.when) {
-            problems.push(
+            problems.push((
                 "the condition must contain a phrase, lexicon or regex outside `none`".to_string(),
-            );
+                None,
+            ));
         }
-        for p in problems {
-            err(loc.clone(), format!("rule `{}`: {p}", def.id));
+        for (p, needle) in problems {
+            let at = match needle {
+                Some(n) => key_location(sources, loc, &n),
+                None => loc.clone(),
+            };
+            err(at, format!("rule `{}`: {p}", def.id));
         }
     }
     for o in &t.overlaps {
@@ -215,12 +222,44 @@ fn keys(c: &CondDef) -> Vec<&'static str> {
     k
 }
 
-fn check_cond(c: &CondDef, t: &Taxonomy, problems: &mut Vec<String>) {
+/// The place of the bad key of a rule: the first line at or after the
+/// rule's own line that holds `needle` (a lexicon name, a regex), at the key
+/// on that line when it has one, else at the needle. The rule's line when
+/// the needle is not found.
+fn key_location(sources: &[Source], rule: &Location, needle: &str) -> Location {
+    let Some(source) = sources.iter().find(|s| s.name == rule.file) else {
+        return rule.clone();
+    };
+    let from = rule.line.unwrap_or(1);
+    for (i, line) in source.text.lines().enumerate().skip(from - 1) {
+        if let Some(at) = line.find(needle) {
+            let before = &line[..at];
+            let col = before.rfind(':').map_or(at + 1, |colon| {
+                let key = before[..colon].rfind(|c: char| !(c.is_alphanumeric() || c == '_'));
+                key.map_or(1, |i| i + 2)
+            });
+            return Location {
+                file: rule.file.clone(),
+                line: Some(i + 1),
+                column: Some(col),
+            };
+        }
+    }
+    rule.clone()
+}
+
+/// A problem of a condition, and the text that locates it (if not the rule).
+type Problem = (String, Option<String>);
+
+fn check_cond(c: &CondDef, t: &Taxonomy, problems: &mut Vec<Problem>) {
     let k = keys(c);
     if k.len() != 1 {
-        problems.push(format!(
-            "a condition needs exactly one of phrase, lexicon, regex, all, any, none, near (found {})",
-            if k.is_empty() { "none".to_string() } else { k.join(", ") }
+        problems.push((
+            format!(
+                "a condition needs exactly one of phrase, lexicon, regex, all, any, none, near (found {})",
+                if k.is_empty() { "none".to_string() } else { k.join(", ") }
+            ),
+            None,
         ));
     }
     if let Some(p) = &c.phrase {
@@ -228,19 +267,42 @@ fn check_cond(c: &CondDef, t: &Taxonomy, problems: &mut Vec<String>) {
             .iter()
             .any(|s| s.trim().trim_end_matches('*').trim().is_empty())
         {
-            problems.push("empty phrase".into());
+            problems.push(("empty phrase".into(), None));
+        }
+    }
+    // The built-in regexes are checked by the test suite; parsing them
+    // again here would slow every start-up.
+    if let Some(pattern) = c.regex.as_ref().filter(|_| !t.builtin) {
+        if let Err(e) = regex_syntax::ParserBuilder::new().build().parse(pattern) {
+            let why = e.to_string();
+            let why = why
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            problems.push((
+                format!("invalid regex /{pattern}/: {why}"),
+                Some(pattern.clone()),
+            ));
         }
     }
     if let Some(l) = &c.lexicon {
         for name in l.items() {
             if !t.lexicons.contains_key(name) {
-                problems.push(format!("unknown lexicon `{name}`"));
+                let hint = did_you_mean(name, t.lexicons.keys().map(String::as_str));
+                problems.push((
+                    format!("unknown lexicon `{name}`{hint}"),
+                    Some(name.clone()),
+                ));
             }
         }
     }
     for list in [&c.all, &c.any, &c.none].into_iter().flatten() {
         if list.is_empty() {
-            problems.push("`all`, `any` and `none` need at least one condition".into());
+            problems.push((
+                "`all`, `any` and `none` need at least one condition".into(),
+                None,
+            ));
         }
         for child in list {
             check_cond(child, t, problems);
@@ -250,7 +312,10 @@ fn check_cond(c: &CondDef, t: &Taxonomy, problems: &mut Vec<String>) {
         check_cond(&n.a, t, problems);
         check_cond(&n.b, t, problems);
         if !has_positive(&n.a) || !has_positive(&n.b) {
-            problems.push("both sides of `near` need a phrase, lexicon or regex".into());
+            problems.push((
+                "both sides of `near` need a phrase, lexicon or regex".into(),
+                None,
+            ));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Text preparation: folding with an offset map, words, sentences, word forms.
 
 pub mod inflect;
+pub mod language;
 pub mod normalize;
 pub mod segment;
 
