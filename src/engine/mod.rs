@@ -89,16 +89,26 @@ impl Engine {
         let mut builder = MatcherBuilder::with_capacity(phrases);
         let mut roles: HashMap<AtomId, Roles> = HashMap::new();
         let ctx = &taxonomy.context;
-        let role_lists: [(&Vec<String>, SetRole); 6] = [
+        let role_lists: [(&Vec<String>, SetRole); 7] = [
             (&ctx.pre_negation, |r| r.pre_negation = true),
             (&ctx.post_negation, |r| r.post_negation = true),
             (&ctx.pseudo, |r| r.pseudo = true),
             (&ctx.terminators, |r| r.terminator = true),
             (&ctx.hedges, |r| r.pre_hedge = true),
             (&ctx.post_hedges, |r| r.post_hedge = true),
+            (&ctx.instructions, |r| r.instruction = true),
         ];
+        // Punctuation alone (":") is no phrase: the context finds it in the text.
+        let is_mark =
+            |p: &str| !p.trim().is_empty() && p.trim().bytes().all(|b| b.is_ascii_punctuation());
+        let terminator_marks: Vec<u8> = ctx
+            .terminators
+            .iter()
+            .filter(|p| is_mark(p) && p.trim().len() == 1)
+            .map(|p| p.trim().as_bytes()[0])
+            .collect();
         for (list, set) in role_lists {
-            for phrase in list {
+            for phrase in list.iter().filter(|p| !is_mark(p)) {
                 let atom = builder.add_phrase(&mut atoms, phrase);
                 set(roles.entry(atom).or_default());
             }
@@ -187,6 +197,7 @@ impl Engine {
             post_window: ctx.post_window.unwrap_or(4) as u32,
             pre_window: ctx.pre_window.map(|w| w as u32),
             hedge_factor: ctx.hedge_factor.unwrap_or(0.6),
+            terminator_marks,
         };
         let parents = taxonomy
             .tags
@@ -245,7 +256,7 @@ impl Engine {
             }
         }
         let hits = self.matcher.find(text, &norm, &tokens, &sentence_of_token);
-        let ctx = self.context.apply(&hits);
+        let ctx = self.context.apply(&hits, &norm.text);
         // Hits are sorted by start, so each sentence's hits are one run.
         let mut sentence_ranges: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
@@ -300,7 +311,8 @@ impl Engine {
                     leaf_hits: &leaf_hits,
                     from: from as u32,
                     to: to as u32,
-                    negated: respect_negation.then_some(&ctx[..]),
+                    context: &ctx,
+                    respect_negation,
                 };
                 if conditions::eval_sorted(&rule.cond, &view, &mut found) && !found.is_empty() {
                     match found.iter().find_map(|&k| ctx[k as usize].hedged_by) {
@@ -313,7 +325,7 @@ impl Engine {
                     && ctx[from..to].iter().any(|c| c.negated_by.is_some())
                 {
                     let view = View {
-                        negated: None,
+                        respect_negation: false,
                         ..view
                     };
                     if conditions::eval_sorted(&rule.cond, &view, &mut found) {

@@ -310,6 +310,7 @@ fn merge_context(into: &mut ContextDef, from: ContextDef) {
     into.post_negation.extend(from.post_negation);
     into.pseudo.extend(from.pseudo);
     into.terminators.extend(from.terminators);
+    into.instructions.extend(from.instructions);
     into.hedges.extend(from.hedges);
     into.post_hedges.extend(from.post_hedges);
     into.post_window = from.post_window.or(into.post_window);

@@ -163,9 +163,14 @@ pub struct ContextDef {
     /// Look like triggers but are not ("not only"); they cancel triggers they contain.
     #[serde(default)]
     pub pseudo: Vec<String>,
-    /// End the scope of a pre-trigger or pre-hedge.
+    /// End the scope of a pre-trigger or pre-hedge. An entry of punctuation
+    /// alone (`":"`) ends it at that mark.
     #[serde(default)]
     pub terminators: Vec<String>,
+    /// Introduce an instruction ("told not to"): what it says, up to a
+    /// terminator or the end of the sentence, is no rule's evidence.
+    #[serde(default)]
+    pub instructions: Vec<String>,
     /// Scale the weight of evidence that follows them in the sentence.
     #[serde(default)]
     pub hedges: Vec<String>,
