@@ -150,14 +150,40 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             TAGGED
         }
         Command::Test(args) => {
+            let lint = (!args.no_lint).then(|| aitag::lint::lint(&taxonomy));
             let engine = Engine::new(taxonomy)?;
             let report = aitag::examples_check::run(&engine);
             match args.output {
-                ClassifyFormat::Human => human::write_example_report(&mut out, &report)?,
-                ClassifyFormat::Json => write_json(&mut out, &report, false)?,
+                ClassifyFormat::Human => {
+                    human::write_example_report(&mut out, &report)?;
+                    if let Some(lint) = &lint {
+                        human::write_lint_report(&mut out, lint)?;
+                    }
+                }
+                ClassifyFormat::Json => {
+                    let both = serde_json::json!({ "examples": report, "lint": lint });
+                    write_json(&mut out, &both, false)?;
+                }
             }
             leave_to_exit(engine);
-            if report.failed == 0 { TAGGED } else { UNTAGGED }
+            let clean = lint.as_ref().is_none_or(|l| l.findings.is_empty());
+            if report.failed == 0 && clean {
+                TAGGED
+            } else {
+                UNTAGGED
+            }
+        }
+        Command::Lint(args) => {
+            let lint = aitag::lint::lint(&taxonomy);
+            match args.output {
+                ClassifyFormat::Human => human::write_lint_report(&mut out, &lint)?,
+                ClassifyFormat::Json => write_json(&mut out, &lint, true)?,
+            }
+            if lint.findings.is_empty() {
+                TAGGED
+            } else {
+                UNTAGGED
+            }
         }
         Command::Eval(args) => run_eval(args, taxonomy, &mut out)?,
     };

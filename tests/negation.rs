@@ -111,3 +111,161 @@ fn hedges_lower_the_weight_without_cancelling() {
     assert!(reason.effective_weight < reason.weight);
     assert!(hedged.tags[0].confidence < plain.tags[0].confidence);
 }
+
+/// A second tag whose rules mean a missing safeguard: their negation words
+/// are the meaning (`negation: ignore`), as in the built-in governance rules.
+fn engine_with_oversight() -> Engine {
+    let rules = r#"
+tags:
+  - id: security
+    name: Security
+    definition: attacks on AI systems
+  - id: governance
+    name: Governance
+    definition: how AI is developed and deployed
+rules:
+  - id: security.theft
+    tag: security
+    weight: 0.9
+    because: weights were stolen or leaked
+    when: { phrase: [steal, leak] }
+  - id: governance.deployed-without
+    tag: governance
+    weight: 0.9
+    because: deployed without what it needed
+    negation: ignore
+    when:
+      near:
+        a: { phrase: [deploy, release] }
+        b: { phrase: [=without] }
+        within: 6
+  - id: governance.no-permission
+    tag: governance
+    weight: 0.9
+    because: acted without permission
+    negation: ignore
+    when: { phrase: without permission }
+"#;
+    let context = std::fs::read_to_string("taxonomy/context.yaml").unwrap();
+    let sources = vec![
+        Source {
+            name: "rules.yaml".into(),
+            text: rules.into(),
+        },
+        Source {
+            name: "taxonomy/context.yaml".into(),
+            text: context.into(),
+        },
+    ];
+    Engine::new(Taxonomy::from_sources(sources, "test").unwrap()).unwrap()
+}
+
+#[test]
+fn news_idioms_with_a_negation_word_negate_nothing() {
+    let e = engine_with_oversight();
+    for text in [
+        "The company had no idea that hackers stole the model weights.",
+        "Without warning, hackers stole the model weights.",
+        "It was not a drill: hackers stole the model weights.",
+        "This was not a drill, hackers stole the model weights.",
+    ] {
+        assert!(e.classify(text).has("security"), "{text}");
+    }
+    // The same words still negate where they mean it.
+    assert!(
+        !e.classify("There was no sign that hackers stole the model weights.")
+            .has("security")
+    );
+    assert!(!e.classify("It was not stolen.").has("security"));
+}
+
+#[test]
+fn a_colon_ends_a_negation() {
+    let e = engine();
+    assert!(tagged(
+        &e,
+        "Nothing was lost, not a file: then the model was hacked."
+    ));
+    assert!(!tagged(&e, "The model was not hacked: it was an outage."));
+}
+
+#[test]
+fn denied_reports_and_claims_negate_what_they_deny() {
+    let e = engine_with_oversight();
+    for text in [
+        "The company denied reports that its chatbot had leaked customer data.",
+        "The firm denies claims that its assistant leaked medical records.",
+        "The lab denied allegations that staff stole the model weights.",
+    ] {
+        assert!(!e.classify(text).has("security"), "{text}");
+    }
+    assert!(
+        e.classify("Reports said its chatbot had leaked customer data.")
+            .has("security")
+    );
+}
+
+#[test]
+fn an_uneventful_deployment_is_no_missing_safeguard() {
+    let e = engine_with_oversight();
+    for text in [
+        "The hospital deployed the triage model without any problems.",
+        "The city deployed the new routing system without incident.",
+        "The update was released without a hitch.",
+    ] {
+        assert!(!e.classify(text).has("governance"), "{text}");
+    }
+    assert!(
+        e.classify("The hospital deployed the triage model without testing it.")
+            .has("governance")
+    );
+}
+
+#[test]
+fn what_an_instruction_forbids_is_not_evidence() {
+    let e = engine_with_oversight();
+    assert!(
+        !e.classify("The coding agent was told not to make changes without permission.")
+            .has("governance")
+    );
+    assert!(
+        !e.classify(
+            "The assistant was instructed never to act without permission, and it complied."
+        )
+        .has("governance")
+    );
+    // The instruction ends at a terminator; what the agent then did counts.
+    assert!(
+        e.classify("The agent was told not to wait, but it acted without permission.")
+            .has("governance")
+    );
+    assert!(
+        e.classify("The agent deleted the files without permission.")
+            .has("governance")
+    );
+}
+
+/// The same cases on the built-in taxonomy, as a new user would type them.
+#[test]
+fn the_built_in_taxonomy_reads_these_news_idioms() {
+    let e = Engine::embedded().unwrap();
+    for text in [
+        "The company had no idea that hackers stole the model weights.",
+        "Without warning, hackers stole the model weights.",
+        "It was not a drill: hackers stole the model weights.",
+    ] {
+        assert!(e.classify(text).has("security"), "{text}");
+    }
+    assert!(
+        !e.classify("The company denied reports that its chatbot had leaked customer data.")
+            .has("security")
+    );
+    assert!(
+        !e.classify("The hospital deployed the triage model without any problems.")
+            .has("governance")
+    );
+    assert!(
+        !e.classify("The coding agent was told not to make changes without permission.")
+            .has("governance")
+    );
+}

@@ -116,8 +116,10 @@ pub struct View<'a> {
     pub leaf_hits: &'a [(LeafId, u32)],
     pub from: u32,
     pub to: u32,
-    /// The context of each hit, when negated hits do not count.
-    pub negated: Option<&'a [HitContext]>,
+    /// The context of each hit: masked hits never count, negated ones only
+    /// when the rule ignores negation.
+    pub context: &'a [HitContext],
+    pub respect_negation: bool,
 }
 
 /// Evaluates `cond`; on success `out` (cleared first, so that one buffer
@@ -143,8 +145,8 @@ pub fn eval_into(cond: &Cond, view: &View, out: &mut Vec<u32>) -> bool {
             let lo = lh.partition_point(|&p| p < (*leaf, view.from));
             let hi = lh.partition_point(|&p| p < (*leaf, view.to));
             let counts = |i: &u32| {
-                view.negated
-                    .is_none_or(|ctx| ctx[*i as usize].negated_by.is_none())
+                let c = &view.context[*i as usize];
+                c.masked_by.is_none() && (!view.respect_negation || c.negated_by.is_none())
             };
             out.extend(lh[lo..hi].iter().map(|&(_, i)| i).filter(counts));
             out.len() > start
@@ -256,7 +258,8 @@ mod tests {
             leaf_hits: &lh,
             from,
             to,
-            negated: negation.then_some(&negated[..]),
+            context: &negated,
+            respect_negation: negation,
         };
         let mut out = Vec::new();
         assert!(eval_sorted(&Cond::Atoms(a), &view(1, 5, false), &mut out));
