@@ -94,6 +94,7 @@ impl Taxonomy {
         taxonomy.origin = origin.to_string();
         order_tags(&mut taxonomy.tags);
         validate::check(&taxonomy, &sources)?;
+        taxonomy.sources = sources;
         Ok(taxonomy)
     }
 
