@@ -20,4 +20,5 @@ pub use error::{Error, Result};
 pub use taxonomy::Taxonomy;
 pub mod examples_check;
 pub mod input;
+pub mod model;
 pub mod output;

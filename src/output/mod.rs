@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod eval_report;
+pub mod fit_report;
 pub mod human;
 pub mod record;
 pub mod snippet;
