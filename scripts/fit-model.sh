@@ -6,8 +6,8 @@
 # committed file is what this script writes.
 #
 # --also-field title: each labeled incident is also a title-only record
-# (titles are headlines). --min-precision 0.85: chosen by cross-validation
-# on those title-only copies (docs/model.md).
+# (titles are headlines). --l2 0.03 --min-precision 0.9: chosen by cross-validation
+# (docs/model.md: the figures of the values tried).
 #
 # Usage: scripts/fit-model.sh [path/to/aitag]   (default: cargo run --release)
 set -eu

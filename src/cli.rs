@@ -110,8 +110,8 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub min_df: usize,
 
-    /// L2 regularisation strength
-    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    /// L2 regularisation strength (features are tf-idf vectors of unit length)
+    #[arg(long, default_value_t = 0.03, value_name = "X")]
     pub l2: f64,
 
     /// Precision each tag's threshold must keep in cross-validation

@@ -130,6 +130,33 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             }
         }
     }
+    // The model's reason for each tag it gives, which (like a rule's) also
+    // supports the ancestors; and a parent is at least as sure as its child,
+    // as it is with rules alone.
+    let mut model_reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
+    if let (Some(m), Some(l)) = (model, &learned) {
+        for t in 0..n {
+            let mut p = engine.parent_of(t);
+            while let Some(q) = p {
+                if emitted[t] {
+                    confidence[q] = confidence[q].max(confidence[t]);
+                }
+                p = engine.parent_of(q);
+            }
+            if !(emitted[t] && m.gives(l, t)) {
+                continue;
+            }
+            let Some(reason) = m.reason(engine, a, l, t) else {
+                continue;
+            };
+            let mut p = engine.parent_of(t);
+            while let Some(q) = p {
+                model_reasons[q].push(reason.clone());
+                p = engine.parent_of(q);
+            }
+            model_reasons[t].push(reason);
+        }
+    }
 
     let mut tags = Vec::new();
     for (t, def) in taxonomy.tags.iter().enumerate() {
@@ -163,17 +190,13 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         };
         let mut rs = std::mem::take(&mut reasons[t]);
         let learned_only = rs.is_empty();
-        let model_reason = match (model, &learned) {
-            (Some(m), Some(l)) if m.gives(l, t) => m.reason(engine, a, l, t),
-            _ => None,
-        };
         rs.sort_by(|x, y| {
             y.effective_weight
                 .total_cmp(&x.effective_weight)
                 .then_with(|| x.rule.cmp(&y.rule))
         });
-        // The model's reason comes after the rules', which say more.
-        rs.extend(model_reason);
+        // The model's reasons come after the rules', which say more.
+        rs.append(&mut model_reasons[t]);
         tags.push(TagResult {
             tag: def.id.clone(),
             name: def.name.clone(),

@@ -89,6 +89,24 @@ fn undouble(stem: &str) -> &str {
     }
 }
 
+/// Function words: alone they say nothing about the kind of failure, yet
+/// with a few hundred labels the model would still learn weights for them
+/// (and show them as evidence). Pairs keep them ("failed to", "used by")
+/// unless both words are on the list. Sorted for binary search.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "but", "by", "can", "could", "did", "do", "for", "from", "had", "has", "have", "he", "her",
+    "his", "how", "i", "if", "in", "into", "is", "it", "its", "may", "more", "most", "not", "of",
+    "on", "one", "or", "other", "our", "over", "she", "so", "some", "such", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "two",
+    "up", "was", "we", "were", "what", "when", "where", "which", "while", "who", "will", "with",
+    "would", "you",
+];
+
+fn is_function_word(w: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&w).is_ok()
+}
+
 /// Calls `emit` for every feature occurrence in the analysed text, with its
 /// span in the folded text: each word and each pair of neighbouring words in
 /// a sentence, each fired rule (at its first evidence) and each lexicon hit.
@@ -105,9 +123,13 @@ pub(crate) fn visit(engine: &Engine, a: &Analysis, mut emit: impl FnMut(Found, S
         .collect();
     for (i, t) in a.tokens.iter().enumerate() {
         let Some(w) = &forms[i] else { continue };
-        emit(Found::Word(w), (t.start, t.end));
+        let function = is_function_word(w);
+        if !function {
+            emit(Found::Word(w), (t.start, t.end));
+        }
         if let Some(Some(next)) = forms.get(i + 1)
             && a.sentence_of_token[i] == a.sentence_of_token[i + 1]
+            && !(function && is_function_word(next))
         {
             emit(Found::Pair(w, next), (t.start, a.tokens[i + 1].end));
         }
@@ -139,6 +161,11 @@ mod tests {
         assert_eq!(fold_word("denied"), "deny");
         assert_eq!(fold_word("model's"), "model");
         assert_eq!(fold_word("watches"), "watch");
+    }
+
+    #[test]
+    fn function_words_are_sorted_for_binary_search() {
+        assert!(super::FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -22,9 +22,10 @@ pub struct ModelFile {
     pub tag_ids: Vec<String>,
     pub training: Training,
     pub tags: Vec<TagModel>,
-    /// `[name, [weight per tag]]`, names sorted.
+    /// `[name, idf, [weight per tag]]`, names sorted. A text's feature
+    /// vector holds the idf of each feature present, scaled to unit length.
     #[serde(default)]
-    pub features: Vec<(String, Vec<f64>)>,
+    pub features: Vec<(String, f64, Vec<f64>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,9 +106,9 @@ impl ModelFile {
             .expect("the features key is last");
         out.truncate(cut);
         out.push_str("\"features\": [");
-        for (i, (name, weights)) in self.features.iter().enumerate() {
+        for (i, feature) in self.features.iter().enumerate() {
             out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            out.push_str(&serde_json::to_string(&(name, weights)).expect("a feature serialises"));
+            out.push_str(&serde_json::to_string(feature).expect("a feature serialises"));
         }
         out.push_str(if self.features.is_empty() {
             "]\n}\n"
@@ -134,7 +135,7 @@ impl ModelFile {
                 ids.join(", ")
             )));
         }
-        for (name, _) in &self.features {
+        for (name, _, _) in &self.features {
             if let Some(rule) = name.strip_prefix(super::features::RULE)
                 && !taxonomy.rules.iter().any(|r| r.def.id == rule)
             {
@@ -148,7 +149,7 @@ impl ModelFile {
                 )));
             }
         }
-        let expected = fingerprint(&ids, self.features.iter().map(|(n, _)| n.as_str()));
+        let expected = fingerprint(&ids, self.features.iter().map(|(n, _, _)| n.as_str()));
         if expected != self.fingerprint {
             return Err(fail(format!(
                 "fingerprint {} does not match {expected}",
@@ -202,8 +203,8 @@ mod tests {
             },
             tags: vec![],
             features: vec![
-                ("r:a.one".into(), vec![0.5, 0.0]),
-                ("w:x".into(), vec![-0.25, 1.0]),
+                ("r:a.one".into(), 1.5, vec![0.5, 0.0]),
+                ("w:x".into(), 2.0, vec![-0.25, 1.0]),
             ],
         }
     }
@@ -212,7 +213,7 @@ mod tests {
     fn writes_one_feature_per_line_and_reads_it_back() {
         let m = sample();
         let text = m.to_json();
-        assert!(text.contains("\n    [\"r:a.one\",[0.5,0.0]],\n    [\"w:x\",[-0.25,1.0]]\n  ]\n}\n"), "{text}");
+        assert!(text.contains("\n    [\"r:a.one\",1.5,[0.5,0.0]],\n    [\"w:x\",2.0,[-0.25,1.0]]\n  ]\n}\n"), "{text}");
         assert_eq!(ModelFile::parse(&text, "m.json").unwrap(), m);
         let empty = ModelFile {
             features: vec![],

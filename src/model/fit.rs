@@ -41,7 +41,7 @@ impl Default for FitOptions {
         FitOptions {
             folds: 5,
             min_df: 3,
-            l2: 1.0,
+            l2: 0.03,
             min_precision: 0.75,
             min_positives: 8,
         }
@@ -218,6 +218,13 @@ impl<'e> Fitter<'e> {
             .enumerate()
             .map(|(i, n)| (n.as_str(), i as u32))
             .collect();
+        // Smoothed idf, as scikit-learn's TfidfVectorizer: rarer features
+        // count for more, and a text's vector has unit length, so that a long
+        // text does not score higher for being long.
+        let idf: Vec<f64> = names
+            .iter()
+            .map(|n| round4(((1.0 + records as f64) / (1.0 + df[n.as_str()] as f64)).ln() + 1.0))
+            .collect();
         let rows: Vec<Row> = self
             .examples
             .iter()
@@ -225,9 +232,10 @@ impl<'e> Fitter<'e> {
                 let mut r: Row = e
                     .features
                     .iter()
-                    .filter_map(|f| index.get(f.as_str()).map(|&i| (i, 1.0)))
+                    .filter_map(|f| index.get(f.as_str()).map(|&i| (i, idf[i as usize])))
                     .collect();
                 r.sort_unstable_by_key(|p| p.0);
+                unit_length(&mut r);
                 r
             })
             .collect();
@@ -352,7 +360,12 @@ impl<'e> Fitter<'e> {
                 min_precision: o.min_precision,
             },
             tags: tag_models,
-            features: names.into_iter().zip(weights).collect(),
+            features: names
+                .into_iter()
+                .zip(idf)
+                .zip(weights)
+                .map(|((n, i), w)| (n, i, w))
+                .collect(),
         };
         let report = FitReport {
             records,
@@ -362,6 +375,14 @@ impl<'e> Fitter<'e> {
             tags: figures,
         };
         Ok((model, report))
+    }
+}
+
+/// Scales a row to unit length (the runtime does the same, src/model/score.rs).
+pub(crate) fn unit_length(row: &mut Row) {
+    let norm = row.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        row.iter_mut().for_each(|(_, v)| *v /= norm);
     }
 }
 

@@ -64,6 +64,7 @@ pub struct Model {
     lexicon_feature: Vec<u32>,
     /// Per feature: weights per tag, `tags` wide.
     weights: Vec<f32>,
+    idf: Vec<f64>,
     tags: Vec<file::TagModel>,
     /// Labeled records it was fit on (for the reason's `because`).
     records: usize,
@@ -115,7 +116,9 @@ impl Model {
             unigram.push(NONE);
             i
         };
-        for (f, (name, w)) in file.features.iter().enumerate() {
+        let mut idf = Vec::with_capacity(file.features.len());
+        for (f, (name, feature_idf, w)) in file.features.iter().enumerate() {
+            idf.push(*feature_idf);
             let f = f as u32;
             if w.len() != n_tags {
                 return Err(crate::Error::Model {
@@ -173,6 +176,7 @@ impl Model {
             rule_feature,
             lexicon_feature,
             weights,
+            idf,
             tags,
             records: file.training.records,
         })

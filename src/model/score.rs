@@ -24,8 +24,9 @@ const SHOWN: usize = 5;
 
 /// The model's verdict on one text.
 pub(crate) struct Learned {
-    /// Features present, each once (at its first occurrence), by feature.
-    present: Vec<(u32, Span)>,
+    /// Features present, each once (at its first occurrence), by feature,
+    /// with its value (idf, the vector scaled to unit length).
+    present: Vec<(u32, Span, f64)>,
     /// Per tag: the calibrated probability, if the tag has a model.
     pub probability: Vec<Option<f64>>,
 }
@@ -52,12 +53,21 @@ impl Model {
         });
         present.sort_unstable();
         present.dedup_by_key(|p| p.0);
+        let norm = present
+            .iter()
+            .map(|&(f, _)| self.idf[f as usize].powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let present: Vec<(u32, Span, f64)> = present
+            .into_iter()
+            .map(|(f, span)| (f, span, self.idf[f as usize] / norm))
+            .collect();
         let n = self.tags.len();
         let mut z: Vec<f64> = self.tags.iter().map(|t| t.bias).collect();
-        for &(f, _) in &present {
+        for &(f, _, x) in &present {
             let row = &self.weights[f as usize * n..(f as usize + 1) * n];
             for (zt, &w) in z.iter_mut().zip(row) {
-                *zt += w as f64;
+                *zt += w as f64 * x;
             }
         }
         let probability = self
@@ -107,14 +117,23 @@ impl Model {
     ) -> Option<Reason> {
         let p = learned.probability[tag]?;
         let n = self.tags.len();
-        let mut top: Vec<(f32, u32, Span)> = learned
+        let mut top: Vec<(f64, u32, Span)> = learned
             .present
             .iter()
-            .map(|&(f, span)| (self.weights[f as usize * n + tag], f, span))
+            .map(|&(f, span, x)| (self.weights[f as usize * n + tag] as f64 * x, f, span))
             .filter(|&(w, _, _)| w > 0.0)
             .collect();
         top.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)));
-        top.truncate(SHOWN);
+        // One entry per span (a word may also be a lexicon's hit), the
+        // strongest.
+        let mut spans: Vec<Span> = Vec::with_capacity(SHOWN);
+        top.retain(|&(_, _, span)| {
+            if spans.len() == SHOWN || spans.contains(&span) {
+                return false;
+            }
+            spans.push(span);
+            true
+        });
         if top.is_empty() {
             return None;
         }
@@ -126,7 +145,7 @@ impl Model {
                     text: a.original[start..end].to_string(),
                     start,
                     end,
-                    weight: Some(round(w as f64)),
+                    weight: Some(round(w)),
                     feature: self.feature_label(engine, f),
                 }
             })

@@ -13,7 +13,7 @@ fn colour_on() -> bool {
     colored::control::SHOULD_COLORIZE.should_colorize()
 }
 
-fn render_quote(text: &str, evidence: &[Evidence]) -> String {
+pub(super) fn render_quote(text: &str, evidence: &[Evidence]) -> String {
     let spans: Vec<(usize, usize)> = evidence.iter().map(|e| (e.start, e.end)).collect();
     let (pieces, cut_front, cut_back) = quote(text, &spans);
     let colour = colour_on();
@@ -41,7 +41,7 @@ fn render_quote(text: &str, evidence: &[Evidence]) -> String {
 }
 
 /// Wraps `text` at `width` columns, each line starting with `indent`.
-fn wrap(text: &str, indent: &str, width: usize) -> String {
+pub(super) fn wrap(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -101,7 +101,18 @@ pub fn write_classification(
             let note = tag.kind_note.as_deref().unwrap_or("");
             write!(w, "{}", wrap(&format!("kind: {kind}. {note}"), "  ", 100))?;
         }
+        if tag.learned_only {
+            writeln!(
+                w,
+                "  {}",
+                "learned only: no rule fired; the model alone gives this tag".yellow()
+            )?;
+        }
         for r in &tag.reasons {
+            if r.learned && r.tag == tag.tag {
+                super::learned::write_reason(w, text, r)?;
+                continue;
+            }
             if r.tag != tag.tag {
                 writeln!(
                     w,
