@@ -1,4 +1,5 @@
-//! Converts the embedded taxonomy from YAML to JSON at build time, with the
+//! Lists the taxonomy files to embed (every `*.yaml` under `taxonomy/`) and
+//! converts the embedded taxonomy from YAML to JSON at build time, with the
 //! lines its rules and lexicons stand on (indexing every file's lines at
 //! start-up was a fifteenth of an `aitag classify` process).
 //!
@@ -28,6 +29,16 @@ fn main() {
     yaml_files(Path::new("taxonomy"), &mut files);
     files.sort();
     let mut parsed: BTreeMap<String, schema::EmbeddedFile> = BTreeMap::new();
+    let mut listing = String::from("pub const FILES: &[(&str, &str)] = &[\n");
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR is set");
+    for path in &files {
+        let name = path.to_str().expect("UTF-8 path").replace('\\', "/");
+        listing.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            format!("{root}/{name}")
+        ));
+    }
+    listing.push_str("];\n");
     for path in files {
         let text = std::fs::read_to_string(&path).expect("taxonomy file is readable");
         let name = path.to_str().expect("UTF-8 path").replace('\\', "/");
@@ -47,6 +58,7 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set"));
     let json = serde_json::to_string(&parsed).expect("the schema serialises");
     std::fs::write(out.join("taxonomy.json"), json).expect("OUT_DIR is writable");
+    std::fs::write(out.join("files.rs"), listing).expect("OUT_DIR is writable");
 }
 
 /// Where the file's rule ids and lexicon names are, by the text of their line

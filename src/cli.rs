@@ -58,8 +58,10 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Print the tag tree with definitions, or the patterns the engine matches
     Taxonomy(TaxonomyArgs),
-    /// Run every rule's examples (and each tag's examples) and list failures
+    /// Run every rule's examples, each tag's examples and the silence corpus, and the rule lint; list failures
     Test(TestArgs),
+    /// Report what makes the rules harder to keep: redundant or repeated words, non-string YAML scalars, long inline lists, unused lexicons, rules with few silent examples
+    Lint(LintArgs),
     /// Tag every record of files or stdin (text lines or paragraphs, JSONL, CSV, TSV), in order, on all cores
     #[command(
         long_about = "Tags every record of the files (or stdin, when none is given or a file is `-`) \
@@ -162,6 +164,17 @@ pub struct TaxonomyArgs {
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
+    pub output: ClassifyFormat,
+
+    /// Check the examples and the silence corpus only, not the rule lint
+    #[arg(long)]
+    pub no_lint: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Output format (json: every finding with file, line, check, subject and message)
     #[arg(long, short = 'o', value_enum, default_value_t = ClassifyFormat::Human)]
     pub output: ClassifyFormat,
 }

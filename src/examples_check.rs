@@ -15,6 +15,8 @@ pub enum Expectation {
     Tagged,
     /// The rule has no example of this kind, which every rule needs.
     Missing,
+    /// A sentence of the silence corpus: no rule may fire on it.
+    Silence,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,6 +36,21 @@ pub struct ExampleReport {
     pub results: Vec<ExampleResult>,
     pub passed: usize,
     pub failed: usize,
+}
+
+/// `file:line` of a silence sentence: the first line that holds its text up
+/// to the first character YAML may have escaped or folded.
+fn silence_location(file: &str, text: &str, sentence: &str) -> String {
+    let end = sentence
+        .find(['\'', '"', '\\', '\n'])
+        .unwrap_or(sentence.len())
+        .min(
+            sentence
+                .char_indices()
+                .nth(60)
+                .map_or(sentence.len(), |(i, _)| i),
+        );
+    crate::taxonomy::locate_in(file, text, &sentence[..end], 0).to_string()
 }
 
 pub fn run(engine: &Engine) -> ExampleReport {
@@ -93,6 +110,22 @@ pub fn run(engine: &Engine) -> ExampleReport {
                 fired: c.rule_ids().into_iter().map(str::to_string).collect(),
             });
         }
+    }
+    for sentence in &taxonomy.silence {
+        let fired: Vec<String> = engine
+            .fired_rules(&sentence.text)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let source = &taxonomy.sources[sentence.source];
+        results.push(ExampleResult {
+            subject: fired.first().cloned().unwrap_or_else(|| "silence".into()),
+            location: silence_location(&source.name, &source.text, &sentence.text),
+            expectation: Expectation::Silence,
+            text: sentence.text.clone(),
+            passed: fired.is_empty(),
+            fired,
+        });
     }
     let passed = results.iter().filter(|r| r.passed).count();
     let failed = results.len() - passed;

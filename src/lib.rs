@@ -20,5 +20,6 @@ pub use error::{Error, Result};
 pub use taxonomy::Taxonomy;
 pub mod examples_check;
 pub mod input;
+pub mod lint;
 pub mod model;
 pub mod output;

@@ -170,17 +170,44 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             TAGGED
         }
         Command::Test(args) => {
+            let lint = (!args.no_lint).then(|| aitag::lint::lint(&taxonomy));
             let engine = Engine::new(taxonomy)?;
             let report = aitag::examples_check::run(&engine);
             match args.output {
-                ClassifyFormat::Human => human::write_example_report(&mut out, &report)?,
+                ClassifyFormat::Human => {
+                    human::write_example_report(&mut out, &report)?;
+                    if let Some(lint) = &lint {
+                        human::write_lint_report(&mut out, lint)?;
+                    }
+                }
                 ClassifyFormat::Json => {
-                    serde_json::to_writer(&mut out, &report).map_err(io::Error::other)?;
+                    let both = serde_json::json!({ "examples": report, "lint": lint });
+                    serde_json::to_writer(&mut out, &both).map_err(io::Error::other)?;
                     writeln!(out)?;
                 }
             }
             leave_to_exit(engine);
-            if report.failed == 0 { TAGGED } else { UNTAGGED }
+            let clean = lint.as_ref().is_none_or(|l| l.findings.is_empty());
+            if report.failed == 0 && clean {
+                TAGGED
+            } else {
+                UNTAGGED
+            }
+        }
+        Command::Lint(args) => {
+            let lint = aitag::lint::lint(&taxonomy);
+            match args.output {
+                ClassifyFormat::Human => human::write_lint_report(&mut out, &lint)?,
+                ClassifyFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &lint).map_err(io::Error::other)?;
+                    writeln!(out)?;
+                }
+            }
+            if lint.findings.is_empty() {
+                TAGGED
+            } else {
+                UNTAGGED
+            }
         }
         Command::Eval(args) => {
             run_eval(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?

@@ -39,6 +39,11 @@ impl StrMap {
         found.map(|e| &e.2)
     }
 
+    /// Every string of the map, in no order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.table.iter().map(|e| key(&self.text, e))
+    }
+
     /// The value of `s`, set to `value` first when `s` is new, and whether
     /// it was new.
     pub fn entry(&mut self, s: &str, value: u32) -> (&mut u32, bool) {

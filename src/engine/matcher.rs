@@ -15,7 +15,7 @@ use super::interner::{Interner, StrMap};
 use super::regexes::RuleRegexes;
 use crate::error::{Location, TaxonomyError};
 use crate::text::inflect::{for_each_form, word_forms};
-use crate::text::{NormText, Token, fold_phrase, token_at};
+use crate::text::{NormText, Token, fold_phrase, match_key, token_at};
 use rustc_hash::FxHashMap;
 
 pub type AtomId = u32;
@@ -202,8 +202,30 @@ impl MatcherBuilder {
         if !new {
             return id;
         }
+        let words: Vec<(Option<&str>, WordRef)> = split_phrase(&key).collect();
+        self.add_path(&words, id);
+        // "self driving" also matches "selfdriving", and "e mail" "email":
+        // each pair of words the phrase spaces apart is also one closed word.
+        // (The text's "self-driving" already folds to "self driving".)
+        for k in 1..words.len() {
+            let (first, second) = (words[k - 1].1, words[k].1);
+            if words[k].0 != Some(" ") || first.0 != WordKind::Forms || second.0 != WordKind::Forms
+            {
+                continue;
+            }
+            let closed = format!("{}{}", first.1, second.1);
+            let mut variant = words.clone();
+            variant[k - 1].1 = (WordKind::Forms, &closed);
+            variant.remove(k);
+            self.add_path(&variant, id);
+        }
+        id
+    }
+
+    /// Adds the trie path of one way of writing a phrase, ending at `id`.
+    fn add_path(&mut self, words: &[(Option<&str>, WordRef)], id: AtomId) {
         let mut node: NodeId = 0;
-        for (sep, word) in split_phrase(&key) {
+        for &(sep, word) in words {
             let word = self.word_id(word);
             let sep = match sep {
                 None => SPACE,
@@ -214,7 +236,6 @@ impl MatcherBuilder {
         if node != 0 {
             self.ends.push((node, id));
         }
-        id
     }
 
     fn word_id(&mut self, w: WordRef) -> WordId {
@@ -273,9 +294,13 @@ impl MatcherBuilder {
                 return Err(failures);
             }
         }
-        let (vocabulary, prefixes) = vocabulary(&self.word_list);
+        let (vocabulary, exact, prefixes) = vocabulary(&self.word_list);
+        let mut key_list: Vec<Box<str>> = vocabulary.forms.keys().map(Box::from).collect();
+        key_list.sort_unstable();
         Ok(Matcher {
             vocabulary,
+            exact,
+            key_list,
             prefixes,
             separators: self.separators,
             trie: Trie::new(
@@ -290,20 +315,33 @@ impl MatcherBuilder {
     }
 }
 
-/// Every form of every phrase word, with the words it stands for, and the
-/// prefix words.
-fn vocabulary(words: &[WordPattern]) -> (Vocabulary, PrefixTrie) {
-    let mut vocabulary = Vocabulary::with_capacity(words.len() * 8);
+/// The match keys of the phrase words that take word forms, the exact
+/// words, and the prefix words, each with the words they stand for.
+///
+/// A word stands under its own key (`match_key`), which covers its
+/// inflections both ways, and under the keys of its agent nouns and `-ion`
+/// nouns ("hack" also matches "hackers", "detect" "detection"), which the
+/// stemmer keeps apart from the verb.
+fn vocabulary(words: &[WordPattern]) -> (Vocabulary, Vocabulary, PrefixTrie) {
+    let mut keys = Vocabulary::with_capacity(words.len() * 2);
+    let mut exact = Vocabulary::with_capacity(16);
     let mut prefixes = PrefixTrie::default();
     for (id, w) in words.iter().enumerate() {
         let id = id as WordId;
         match w {
-            WordPattern::Exact(s) => vocabulary.add(s, id),
-            WordPattern::Forms(s) => for_each_form(s, |f| vocabulary.add(f, id)),
+            WordPattern::Exact(s) => exact.add(s, id),
+            WordPattern::Forms(s) => {
+                keys.add(&match_key(s), id);
+                for_each_form(s, |f| {
+                    if f.ends_with("er") || f.ends_with("ion") {
+                        keys.add(&match_key(f), id);
+                    }
+                });
+            }
             WordPattern::Prefix(p) => prefixes.insert(p, id),
         }
     }
-    (vocabulary, prefixes)
+    (keys, exact, prefixes)
 }
 
 /// The phrase words each word form can stand for. Nearly always one
@@ -503,7 +541,13 @@ impl PrefixTrie {
 }
 
 pub struct Matcher {
+    /// Phrase words that take word forms, by match key.
     vocabulary: Vocabulary,
+    /// `=exact` phrase words, by their text.
+    exact: Vocabulary,
+    /// The keys of `vocabulary`, sorted: two tokens can only form a closed
+    /// compound of a phrase ("e mail" for "email") if the first starts a key.
+    key_list: Vec<Box<str>>,
     prefixes: PrefixTrie,
     separators: Vec<String>,
     trie: Trie,
@@ -515,10 +559,13 @@ impl Matcher {
     /// The phrase words a token can stand for, appended to `out`.
     fn token_words(&self, token: &str, out: &mut Vec<WordId>) {
         let before = out.len();
-        out.extend_from_slice(self.vocabulary.get(token));
+        out.extend_from_slice(self.exact.get(token));
+        out.extend_from_slice(self.vocabulary.get(&match_key(token)));
         // "model's" is also "model"; "didn't" stays whole.
         if let Some(i) = token.find('\'') {
-            for &id in self.vocabulary.get(&token[..i]) {
+            let bare = &token[..i];
+            let ids = self.exact.get(bare).iter();
+            for &id in ids.chain(self.vocabulary.get(&match_key(bare))) {
                 // Only this token's words: `out` also holds earlier tokens'.
                 if !out[before..].contains(&id) {
                     out.push(id);
@@ -528,8 +575,39 @@ impl Matcher {
         self.prefixes.words_of(token.as_bytes(), out);
     }
 
+    /// The phrase words two hyphenated tokens stand for as one closed word
+    /// ("e-mail" as "email"), appended to `out`.
+    fn pair_words(&self, first: &str, second: &str, buf: &mut String, out: &mut Vec<WordId>) {
+        let letters = |t: &str| t.bytes().all(|b| b.is_ascii_lowercase());
+        if !letters(first) || !letters(second) {
+            return;
+        }
+        buf.clear();
+        buf.push_str(first);
+        buf.push_str(&second[..1]);
+        // The closed word's key starts with the first token and the second's
+        // first letter, unless the stemmer cut into them (rare in compounds).
+        let i = self.key_list.partition_point(|k| **k < **buf);
+        if !self
+            .key_list
+            .get(i)
+            .is_some_and(|k| k.starts_with(buf.as_str()))
+        {
+            return;
+        }
+        buf.push_str(&second[1..]);
+        out.extend_from_slice(self.vocabulary.get(&match_key(buf)));
+    }
+
     /// All hits in the folded text, sorted by start, then longest first.
-    pub fn find(&self, norm: &NormText, tokens: &[Token], sentence_of_token: &[u32]) -> Vec<Hit> {
+    /// `original` is the text `norm` folds.
+    pub fn find(
+        &self,
+        original: &str,
+        norm: &NormText,
+        tokens: &[Token],
+        sentence_of_token: &[u32],
+    ) -> Vec<Hit> {
         let text = norm.text.as_str();
         let mut hits = Vec::new();
         // Phrase words of every token, as one flat list with offsets.
@@ -541,11 +619,36 @@ impl Matcher {
             offsets.push(flat.len() as u32);
         }
         let words_of = |i: usize| &flat[offsets[i] as usize..offsets[i + 1] as usize];
+        // The same for each token and the next as one closed word, when a
+        // hyphen joins them ("e-mail" as "email"). Not across a space:
+        // "person as" is not "personas".
+        let mut flat2: Vec<WordId> = Vec::new();
+        let mut offsets2: Vec<u32> = Vec::with_capacity(tokens.len() + 1);
+        offsets2.push(0);
+        let mut buf = String::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if let Some(next) = tokens.get(i + 1) {
+                let gap = norm.orig(t.end as usize)..norm.orig(next.start as usize);
+                let hyphen = matches!(original.get(gap), Some("-" | "\u{2010}" | "\u{2011}"));
+                if hyphen && &text[t.end as usize..next.start as usize] == " " {
+                    let first = &text[t.start as usize..t.end as usize];
+                    let second = &text[next.start as usize..next.end as usize];
+                    self.pair_words(first, second, &mut buf, &mut flat2);
+                }
+            }
+            offsets2.push(flat2.len() as u32);
+        }
+        let pair_words_of = |i: usize| &flat2[offsets2[i] as usize..offsets2[i + 1] as usize];
         let mut stack: Vec<(NodeId, usize)> = Vec::new();
         for i in 0..tokens.len() {
             for &w in words_of(i) {
                 if let Some(c) = self.trie.child(0, (SPACE, w)) {
                     stack.push((c, i + 1));
+                }
+            }
+            for &w in pair_words_of(i) {
+                if let Some(c) = self.trie.child(0, (SPACE, w)) {
+                    stack.push((c, i + 2));
                 }
             }
             while let Some((node, j)) = stack.pop() {
@@ -569,6 +672,11 @@ impl Matcher {
                 for &w in words_of(j) {
                     if let Some(c) = self.trie.child(node, (sep as u32, w)) {
                         stack.push((c, j + 1));
+                    }
+                }
+                for &w in pair_words_of(j) {
+                    if let Some(c) = self.trie.child(node, (sep as u32, w)) {
+                        stack.push((c, j + 2));
                     }
                 }
             }
@@ -628,7 +736,9 @@ impl Matcher {
     /// (ASCII letters and digits and any non-ASCII character). Forms are
     /// written as their common stem and the endings (`hack(?:s|ed|ing)?`),
     /// which is the same set of strings and lets a regex engine look for the
-    /// stem first.
+    /// stem first; since the engine compares match keys, forms are
+    /// approximated by their key and the letters after it. A closed word
+    /// written with a hyphen ("e-mail" for `email`) is not exported.
     pub(crate) fn phrase_patterns(&self) -> Vec<(Vec<AtomId>, String)> {
         let mut out = Vec::new();
         let mut path = Vec::new();
@@ -678,9 +788,37 @@ impl Matcher {
             WordPattern::Exact(w) => format!("{}{end}", literal(w)),
             // A token only has to start with a prefix word.
             WordPattern::Prefix(p) => literal(p),
-            WordPattern::Forms(w) => format!("{}{end}", alternation(&word_forms(w))),
+            WordPattern::Forms(w) => format!("{}{end}", forms_regex(w)),
         }
     }
+}
+
+/// The tokens a word that takes forms matches, approximately: its usual
+/// forms and any word that starts with its match key (short of a last `e` or
+/// `i`, which the stemmer adds or turns from `y`). The engine compares keys,
+/// which a regex cannot compute.
+fn forms_regex(word: &str) -> String {
+    let mut forms = word_forms(word);
+    if let Some(base) = crate::text::word_key::irregular_base(word) {
+        forms.extend(word_forms(base));
+    }
+    for variant in crate::text::word_key::spelling_variants(word) {
+        forms.extend(word_forms(&variant));
+    }
+    // The key short of its last two letters, which the stemmer rewrites
+    // ("disabilities" is "disabl", "study" is "studi", "using" is "use").
+    let key = match_key(word);
+    // "driving" is "drive", and so is "drove".
+    forms.extend(word_forms(&key));
+    let keep = key.len().saturating_sub(2).max(2).min(key.len());
+    let stem = if key.is_char_boundary(keep) {
+        &key[..keep]
+    } else {
+        &key
+    };
+    // "organis" also stands for "organiz".
+    let stem = literal(stem).replace("is", "i[sz]").replace("ys", "y[sz]");
+    format!("(?:{}|{stem}[a-z]*)", alternation(&forms))
 }
 
 /// An ASCII word boundary; see `Matcher::phrase_patterns`.
@@ -769,7 +907,7 @@ mod tests {
         let norm = NormText::new(text);
         let (tokens, _) = segment(&norm, text);
         let sentences = vec![0; tokens.len()];
-        m.find(&norm, &tokens, &sentences)
+        m.find(text, &norm, &tokens, &sentences)
             .iter()
             .map(|h| {
                 format!(
@@ -791,6 +929,48 @@ mod tests {
             hits(&["hack"], "Hackers were hacking"),
             vec!["hack=hackers", "hack=hacking"]
         );
+    }
+
+    #[test]
+    fn every_word_matches_its_forms_whichever_form_is_written() {
+        assert_eq!(
+            hits(
+                &["hidden instructions"],
+                "a hidden instruction; instructions hid"
+            ),
+            vec!["hidden instructions=hidden instruction"]
+        );
+        assert_eq!(
+            hits(&["stole model weights"], "someone steals the model weight"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            hits(&["stole model weights"], "He steals model weight files"),
+            vec!["stole model weights=steals model weight"]
+        );
+        assert_eq!(
+            hits(&["optimise behaviour"], "they optimized behavior"),
+            vec!["optimise behaviour=optimized behavior"]
+        );
+    }
+
+    #[test]
+    fn compounds_match_closed_spaced_and_hyphenated() {
+        for text in [
+            "a self-driving car",
+            "a self driving car",
+            "a selfdriving car",
+        ] {
+            assert_eq!(hits(&["self driving car"], text).len(), 1, "{text}");
+            assert_eq!(hits(&["self-driving car"], text).len(), 1, "{text}");
+        }
+        assert_eq!(
+            hits(&["email"], "an e-mail and emails"),
+            vec!["email=e mail", "email=emails"]
+        );
+        assert_eq!(hits(&["e-mail"], "an email"), vec!["e mail=email"]);
+        // Only a hyphen joins two words into one: "person as" is not "personas".
+        assert!(hits(&["personas"], "a person as a risk").is_empty());
     }
 
     #[test]

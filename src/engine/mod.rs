@@ -288,7 +288,7 @@ impl Engine {
                 sentence_of_token[t as usize] = si as u32;
             }
         }
-        let hits = self.matcher.find(&norm, &tokens, &sentence_of_token);
+        let hits = self.matcher.find(text, &norm, &tokens, &sentence_of_token);
         let ctx = self.context.apply(&hits);
         // Hits are sorted by start, so each sentence's hits are one run.
         let mut sentence_ranges: Vec<(usize, usize)> = Vec::new();
@@ -504,10 +504,15 @@ mod tests {
     #[test]
     fn exported_patterns_match_wherever_the_engine_does() {
         let engine = Engine::embedded().unwrap();
+        // An atom has a pattern for each way of writing it ("selfdriving").
         let mut pattern_of: HashMap<AtomId, String> = HashMap::new();
         for (atoms, pattern) in engine.matcher.phrase_patterns() {
             for atom in atoms {
-                pattern_of.insert(atom, pattern.clone());
+                let all = pattern_of.entry(atom).or_default();
+                if !all.is_empty() {
+                    all.push('|');
+                }
+                all.push_str(&format!("(?:{pattern})"));
             }
         }
         // Compiled when first needed: most phrases never occur.
@@ -533,7 +538,12 @@ mod tests {
                         .build()
                         .unwrap_or_else(|e| panic!("{pattern}: {e}"))
                 });
-                let (start, _) = a.norm.orig_span(h.start as usize, h.end as usize);
+                let (start, end) = a.norm.orig_span(h.start as usize, h.end as usize);
+                if text[start..end].contains(['-', '\u{2010}', '\u{2011}']) {
+                    // Hyphenated words that match a closed one ("e-mail" for
+                    // "email") are not exported (see `phrase_patterns`).
+                    continue;
+                }
                 let found = re.find_at(&text, start).map(|m| m.start());
                 assert_eq!(found, Some(start), "{} in {text:?}", re.as_str());
                 checked += 1;

@@ -241,6 +241,32 @@ pub fn write_taxonomy(w: &mut dyn Write, t: &Taxonomy) -> io::Result<()> {
     Ok(())
 }
 
+/// Every finding as `file:line: check: message`, then the counts.
+pub fn write_lint_report(w: &mut dyn Write, r: &crate::lint::LintReport) -> io::Result<()> {
+    for f in &r.findings {
+        writeln!(
+            w,
+            "{}: {} {}: {}",
+            f.location(),
+            "lint".yellow().bold(),
+            f.check.name().bold(),
+            f.message
+        )?;
+    }
+    let counts: Vec<String> = r.counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let summary = if r.findings.is_empty() {
+        "lint: no findings".green()
+    } else {
+        format!(
+            "lint: {} findings ({})",
+            r.findings.len(),
+            counts.join(", ")
+        )
+        .red()
+    };
+    writeln!(w, "{summary}")
+}
+
 /// Failures in full, then one summary line.
 pub fn write_example_report(w: &mut dyn Write, r: &ExampleReport) -> io::Result<()> {
     for res in r.results.iter().filter(|x| !x.passed) {
@@ -249,6 +275,7 @@ pub fn write_example_report(w: &mut dyn Write, r: &ExampleReport) -> io::Result<
             Expectation::Silent => "should stay silent but fired",
             Expectation::Tagged => "should get this tag but did not",
             Expectation::Missing => "is missing an example",
+            Expectation::Silence => "fired on a sentence of the silence corpus",
         };
         writeln!(
             w,

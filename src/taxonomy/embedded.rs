@@ -1,64 +1,14 @@
 //! The default taxonomy, compiled into the binary so that `aitag` works with no
-//! files around it. A test checks that every file under `taxonomy/` is listed.
+//! files around it. A test checks that every file under `taxonomy/` is embedded.
 
 use super::Source;
 use super::schema::EmbeddedFile;
 use std::collections::HashMap;
 
-pub const FILES: &[(&str, &str)] = &[
-    (
-        "taxonomy/tags.yaml",
-        include_str!("../../taxonomy/tags.yaml"),
-    ),
-    (
-        "taxonomy/context.yaml",
-        include_str!("../../taxonomy/context.yaml"),
-    ),
-    (
-        "taxonomy/lexicons/common.yaml",
-        include_str!("../../taxonomy/lexicons/common.yaml"),
-    ),
-    (
-        "taxonomy/lexicons/failures.yaml",
-        include_str!("../../taxonomy/lexicons/failures.yaml"),
-    ),
-    (
-        "taxonomy/lexicons/misuse.yaml",
-        include_str!("../../taxonomy/lexicons/misuse.yaml"),
-    ),
-    (
-        "taxonomy/rules/alignment.yaml",
-        include_str!("../../taxonomy/rules/alignment.yaml"),
-    ),
-    (
-        "taxonomy/rules/outer-alignment.yaml",
-        include_str!("../../taxonomy/rules/outer-alignment.yaml"),
-    ),
-    (
-        "taxonomy/rules/inner-alignment.yaml",
-        include_str!("../../taxonomy/rules/inner-alignment.yaml"),
-    ),
-    (
-        "taxonomy/rules/moral-philosophy.yaml",
-        include_str!("../../taxonomy/rules/moral-philosophy.yaml"),
-    ),
-    (
-        "taxonomy/rules/competence.yaml",
-        include_str!("../../taxonomy/rules/competence.yaml"),
-    ),
-    (
-        "taxonomy/rules/governance.yaml",
-        include_str!("../../taxonomy/rules/governance.yaml"),
-    ),
-    (
-        "taxonomy/rules/resilience.yaml",
-        include_str!("../../taxonomy/rules/resilience.yaml"),
-    ),
-    (
-        "taxonomy/rules/security.yaml",
-        include_str!("../../taxonomy/rules/security.yaml"),
-    ),
-];
+// `FILES`: every `*.yaml` file under `taxonomy/` with its text, listed by
+// build.rs, so that a new file (a silence corpus, a lexicon) is embedded
+// without being named here.
+include!(concat!(env!("OUT_DIR"), "/files.rs"));
 
 pub fn sources() -> Vec<Source> {
     FILES

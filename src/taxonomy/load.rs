@@ -1,8 +1,8 @@
 //! Reading taxonomy files and merging them into one taxonomy.
 
 use super::lines;
-use super::schema::{ContextDef, EmbeddedFile, FileDef, SettingsDef};
-use super::{Lexicon, Rule, Taxonomy};
+use super::schema::{ContextDef, EmbeddedFile, FileDef, LexiconEntry, SettingsDef};
+use super::{Lexicon, Rule, SilenceSentence, Taxonomy};
 use crate::error::{Error, Location, Result, TaxonomyError};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -98,11 +98,13 @@ pub fn merge_parsed(
         context: ContextDef::default(),
         lexicons: BTreeMap::new(),
         rules: Vec::new(),
+        silence: Vec::new(),
+        sources: Vec::new(),
         origin: String::new(),
         builtin: false,
     };
     let mut settings_from: Option<String> = None;
-    for source in sources {
+    for (source_index, source) in sources.iter().enumerate() {
         let (file, known_lines) = match parsed(source) {
             Some(EmbeddedFile { file, lines }) => (file, Some(lines)),
             None => match parse_yaml(source) {
@@ -133,7 +135,7 @@ pub fn merge_parsed(
             Some(lines) => LineIndex::known(&source.name, lines),
             None => LineIndex::new(source),
         };
-        for (name, phrases) in file.lexicons {
+        for (name, entries) in file.lexicons {
             let location = index.locate(&lines::lexicon_line(&name));
             if let Some(previous) = taxonomy.lexicons.get(&name) {
                 errors.push(TaxonomyError {
@@ -145,20 +147,144 @@ pub fn merge_parsed(
                 });
                 continue;
             }
-            taxonomy
-                .lexicons
-                .insert(name, Lexicon { phrases, location });
+            let mut phrases = Vec::with_capacity(entries.len());
+            let mut includes = Vec::new();
+            for entry in entries {
+                match entry {
+                    LexiconEntry::Phrase(p) => phrases.push(p),
+                    LexiconEntry::Include { lexicon } => {
+                        // Only includes are located: they are few.
+                        let at = locate_in(
+                            &source.name,
+                            &source.text,
+                            &format!("lexicon: {lexicon}"),
+                            location.line.unwrap_or(0),
+                        );
+                        includes.push((lexicon, at));
+                    }
+                }
+            }
+            let own = phrases.len();
+            taxonomy.lexicons.insert(
+                name,
+                Lexicon {
+                    phrases,
+                    own,
+                    includes,
+                    location,
+                },
+            );
         }
+        taxonomy
+            .silence
+            .extend(file.silence.into_iter().map(|text| SilenceSentence {
+                text,
+                source: source_index,
+            }));
         for def in file.rules {
             let location = index.locate(&lines::id_line(&def.id));
             taxonomy.rules.push(Rule { def, location });
         }
     }
+    errors.extend(resolve_includes(&mut taxonomy.lexicons));
     if errors.is_empty() {
         Ok(taxonomy)
     } else {
         Err(Error::Taxonomy(errors))
     }
+}
+
+/// Appends to each lexicon the phrases of the lexicons it includes, directly
+/// or through others, each phrase once. An unknown name or a cycle is an
+/// error at the include that names it.
+fn resolve_includes(lexicons: &mut BTreeMap<String, Lexicon>) -> Vec<TaxonomyError> {
+    let mut errors = Vec::new();
+    for (name, lex) in lexicons.iter() {
+        for (included, at) in &lex.includes {
+            if !lexicons.contains_key(included) {
+                errors.push(TaxonomyError {
+                    location: at.clone(),
+                    message: format!("lexicon `{name}` includes unknown lexicon `{included}`"),
+                });
+            }
+        }
+    }
+    // A cycle is found from every lexicon on it; report it once, at the
+    // include that closes it when walking from the first such lexicon.
+    let mut on_cycle: std::collections::BTreeSet<String> = Default::default();
+    for start in lexicons.keys() {
+        if on_cycle.contains(start) {
+            continue;
+        }
+        let mut path: Vec<&str> = vec![start];
+        if let Some((closing, at)) = find_cycle(lexicons, &mut path) {
+            on_cycle.extend(path.iter().map(|s| s.to_string()));
+            errors.push(TaxonomyError {
+                location: at,
+                message: format!(
+                    "lexicons include each other in a cycle: {} -> {closing}",
+                    path.join(" -> ")
+                ),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
+    let names: Vec<String> = lexicons.keys().cloned().collect();
+    for name in names {
+        let mut seen: std::collections::HashSet<String> =
+            lexicons[&name].phrases.iter().cloned().collect();
+        let mut extra = Vec::new();
+        let mut stack: Vec<String> = lexicons[&name]
+            .includes
+            .iter()
+            .rev()
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut visited = std::collections::HashSet::new();
+        while let Some(next) = stack.pop() {
+            if !visited.insert(next.clone()) {
+                continue;
+            }
+            let lex = &lexicons[&next];
+            for p in lex.own_phrases() {
+                if seen.insert(p.clone()) {
+                    extra.push(p.clone());
+                }
+            }
+            stack.extend(lex.includes.iter().rev().map(|(n, _)| n.clone()));
+        }
+        lexicons
+            .get_mut(&name)
+            .expect("listed")
+            .phrases
+            .extend(extra);
+    }
+    errors
+}
+
+/// A cycle of includes reachable from the end of `path`: the name that closes
+/// it and where it is included; `path` is left holding the cycle's walk.
+fn find_cycle<'a>(
+    lexicons: &'a BTreeMap<String, Lexicon>,
+    path: &mut Vec<&'a str>,
+) -> Option<(String, Location)> {
+    let last = *path.last().expect("a start");
+    let lex = lexicons.get(last)?;
+    for (included, at) in &lex.includes {
+        if path.contains(&included.as_str()) {
+            return Some((included.clone(), at.clone()));
+        }
+        if lexicons.contains_key(included) {
+            path.push(included);
+            if let Some(found) = find_cycle(lexicons, path) {
+                return Some(found);
+            }
+            path.pop();
+        }
+    }
+    None
 }
 
 /// One taxonomy file's YAML; an empty file is an empty taxonomy.

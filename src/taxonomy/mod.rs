@@ -8,7 +8,7 @@ pub mod schema;
 mod validate;
 
 use crate::error::{Location, Result};
-pub use load::Source;
+pub use load::{Source, locate_in};
 use schema::{ContextDef, OverlapDef, RuleDef, SettingsDef, TagDef};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,8 +23,28 @@ pub struct Rule {
 /// A named list of phrases shared by rules.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
+    /// Its own phrases, then those of the lexicons it includes (each once).
     pub phrases: Vec<String>,
+    /// How many of `phrases` are its own.
+    pub own: usize,
+    /// The lexicons it includes by name, with where each is included.
+    pub includes: Vec<(String, Location)>,
     pub location: Location,
+}
+
+impl Lexicon {
+    /// The phrases written in this lexicon itself.
+    pub fn own_phrases(&self) -> &[String] {
+        &self.phrases[..self.own]
+    }
+}
+
+/// A sentence of a silence corpus: no rule may fire on it.
+#[derive(Debug, Clone)]
+pub struct SilenceSentence {
+    pub text: String,
+    /// The index in `Taxonomy::sources` of the file that holds it.
+    pub source: usize,
 }
 
 /// A loaded and checked taxonomy.
@@ -36,6 +56,11 @@ pub struct Taxonomy {
     pub context: ContextDef,
     pub lexicons: BTreeMap<String, Lexicon>,
     pub rules: Vec<Rule>,
+    /// Sentences no rule may fire on, from the files' `silence:` lists.
+    pub silence: Vec<SilenceSentence>,
+    /// The files the taxonomy was read from, for checks that locate what
+    /// they report by its text (the lint, the silence corpus).
+    pub sources: Vec<Source>,
     /// Where each source came from, for messages.
     pub origin: String,
     /// The embedded default taxonomy, whose regexes the test suite compiles;
@@ -52,6 +77,7 @@ impl Taxonomy {
         taxonomy.origin = "built-in taxonomy".to_string();
         taxonomy.builtin = true;
         validate::check(&taxonomy, &sources)?;
+        taxonomy.sources = sources;
         Ok(taxonomy)
     }
 
@@ -66,6 +92,7 @@ impl Taxonomy {
         let mut taxonomy = load::merge(&sources)?;
         taxonomy.origin = origin.to_string();
         validate::check(&taxonomy, &sources)?;
+        taxonomy.sources = sources;
         Ok(taxonomy)
     }
 

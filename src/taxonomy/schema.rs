@@ -19,9 +19,73 @@ pub struct FileDef {
     #[serde(default)]
     pub context: Option<ContextDef>,
     #[serde(default)]
-    pub lexicons: BTreeMap<String, Vec<String>>,
+    pub lexicons: BTreeMap<String, Vec<LexiconEntry>>,
     #[serde(default)]
     pub rules: Vec<RuleDef>,
+    /// Sentences no rule may fire on (`aitag test` checks them).
+    #[serde(default)]
+    pub silence: Vec<String>,
+}
+
+/// One entry of a lexicon: a phrase, or `{ lexicon: name }`, which includes
+/// every phrase of another lexicon (and of the lexicons it includes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum LexiconEntry {
+    Phrase(String),
+    Include { lexicon: String },
+}
+
+/// By hand, like `OneOrMany`: an untagged enum buffers every value, and
+/// lexicons hold thousands of phrases.
+impl<'de> Deserialize<'de> for LexiconEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LexiconEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a phrase or `{ lexicon: name }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LexiconEntry, E> {
+                Ok(LexiconEntry::Phrase(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<LexiconEntry, E> {
+                Ok(LexiconEntry::Phrase(v))
+            }
+            // `- false` or `- 1` read as the words; `aitag lint` reports
+            // them, since other YAML tools read them as other types.
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<LexiconEntry, E> {
+                Ok(LexiconEntry::Phrase(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<LexiconEntry, E> {
+                Ok(LexiconEntry::Phrase(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<LexiconEntry, E> {
+                Ok(LexiconEntry::Phrase(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<LexiconEntry, E> {
+                Ok(LexiconEntry::Phrase(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LexiconEntry, A::Error> {
+                let mut name: Option<String> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "lexicon" {
+                        return Err(serde::de::Error::unknown_field(&key, &["lexicon"]));
+                    }
+                    if name.is_some() {
+                        return Err(serde::de::Error::duplicate_field("lexicon"));
+                    }
+                    name = Some(map.next_value()?);
+                }
+                name.map(|lexicon| LexiconEntry::Include { lexicon })
+                    .ok_or_else(|| serde::de::Error::missing_field("lexicon"))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// An embedded taxonomy file as build.rs stores it: its parse, and the line

@@ -9,7 +9,7 @@
 
 /// Irregular forms that suffix rules cannot produce. Only verbs and nouns that
 /// incident descriptions actually use need to be here.
-const IRREGULAR: &[(&str, &[&str])] = &[
+pub(crate) const IRREGULAR: &[(&str, &[&str])] = &[
     ("be", &["is", "are", "was", "were", "been", "being"]),
     ("break", &["broke", "broken"]),
     ("bring", &["brought"]),
