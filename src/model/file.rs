@@ -120,7 +120,12 @@ impl ModelFile {
 
     /// Checks that the model was fit for this taxonomy: the same tags, and
     /// every rule and lexicon a feature names still there.
-    pub fn check_taxonomy(&self, taxonomy: &Taxonomy, origin: &str) -> Result<()> {
+    pub fn check_taxonomy<'a>(
+        &self,
+        names: impl Iterator<Item = &'a str> + Clone,
+        taxonomy: &Taxonomy,
+        origin: &str,
+    ) -> Result<()> {
         let fail = |message: String| Error::Model {
             origin: origin.to_string(),
             message: format!(
@@ -135,7 +140,7 @@ impl ModelFile {
                 ids.join(", ")
             )));
         }
-        for (name, _, _) in &self.features {
+        for name in names.clone() {
             if let Some(rule) = name.strip_prefix(super::features::RULE)
                 && !taxonomy.rules.iter().any(|r| r.def.id == rule)
             {
@@ -149,7 +154,7 @@ impl ModelFile {
                 )));
             }
         }
-        let expected = fingerprint(&ids, self.features.iter().map(|(n, _, _)| n.as_str()));
+        let expected = fingerprint(&ids, names);
         if expected != self.fingerprint {
             return Err(fail(format!(
                 "fingerprint {} does not match {expected}",

@@ -21,8 +21,11 @@ use crate::error::Result;
 use crate::taxonomy::Taxonomy;
 use rustc_hash::FxHashMap;
 
-/// The model fit on the shipped labels (scripts/fit-model.sh writes it).
-pub const DEFAULT_MODEL: &str = include_str!("../../models/default.json");
+// The model fit on the shipped labels (models/default.json, written by
+// scripts/fit-model.sh), in the compact form build.rs makes of it.
+const BUILTIN_HEAD: &str = include_str!(concat!(env!("OUT_DIR"), "/model-head.json"));
+const BUILTIN_NAMES: &str = include_str!(concat!(env!("OUT_DIR"), "/model-names.txt"));
+const BUILTIN_NUMBERS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/model-numbers.bin"));
 pub const DEFAULT_ORIGIN: &str = "<built-in model>";
 
 /// Which model a command uses.
@@ -74,11 +77,26 @@ impl Model {
     /// The built-in model, if it was fit for this taxonomy; a taxonomy of a
     /// curator's own gets none (rules only) rather than an error.
     pub fn builtin_for(taxonomy: &Taxonomy) -> Result<Option<Model>> {
-        let file = ModelFile::parse(DEFAULT_MODEL, DEFAULT_ORIGIN)?;
-        if file.check_taxonomy(taxonomy, DEFAULT_ORIGIN).is_err() {
+        let head = ModelFile::parse(BUILTIN_HEAD, DEFAULT_ORIGIN)?;
+        let names = || BUILTIN_NAMES.lines();
+        if head
+            .check_taxonomy(names(), taxonomy, DEFAULT_ORIGIN)
+            .is_err()
+        {
             return Ok(None);
         }
-        Model::new(&file, taxonomy, DEFAULT_ORIGIN).map(Some)
+        let width = 1 + head.tag_ids.len();
+        let mut numbers = BUILTIN_NUMBERS
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let mut row = Vec::with_capacity(width);
+        let features = names().map(|name| {
+            row.clear();
+            row.extend(numbers.by_ref().take(width));
+            let idf = row.first().copied().unwrap_or(0.0) as f64;
+            (name, idf, row.get(1..).unwrap_or(&[]).to_vec())
+        });
+        Model::build(&head, features, taxonomy, DEFAULT_ORIGIN).map(Some)
     }
 
     /// Reads a model file; an error if it was fit for another taxonomy.
@@ -93,7 +111,23 @@ impl Model {
     }
 
     pub fn new(file: &ModelFile, taxonomy: &Taxonomy, origin: &str) -> Result<Model> {
-        file.check_taxonomy(taxonomy, origin)?;
+        let names = file.features.iter().map(|(n, _, _)| n.as_str());
+        file.check_taxonomy(names, taxonomy, origin)?;
+        let features = file.features.iter().map(|(name, idf, w)| {
+            let w: Vec<f32> = w.iter().map(|&x| x as f32).collect();
+            (name.as_str(), *idf as f32 as f64, w)
+        });
+        Model::build(file, features, taxonomy, origin)
+    }
+
+    /// The model of a file's head (its features left aside) and its
+    /// features, checked against the taxonomy by the caller.
+    fn build<'a>(
+        file: &ModelFile,
+        features: impl Iterator<Item = (&'a str, f64, Vec<f32>)>,
+        taxonomy: &Taxonomy,
+        origin: &str,
+    ) -> Result<Model> {
         let n_tags = file.tag_ids.len();
         let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut unigram: Vec<u32> = Vec::new();
@@ -106,7 +140,7 @@ impl Model {
             .enumerate()
             .map(|(i, r)| (r.def.id.as_str(), i))
             .collect();
-        let mut weights = Vec::with_capacity(file.features.len() * n_tags);
+        let mut weights = Vec::new();
         let word = |w: &str, words: &mut FxHashMap<Box<str>, u32>, unigram: &mut Vec<u32>| {
             if let Some(&i) = words.get(w) {
                 return i;
@@ -116,9 +150,9 @@ impl Model {
             unigram.push(NONE);
             i
         };
-        let mut idf = Vec::with_capacity(file.features.len());
-        for (f, (name, feature_idf, w)) in file.features.iter().enumerate() {
-            idf.push(*feature_idf);
+        let mut idf = Vec::new();
+        for (f, (name, feature_idf, w)) in features.enumerate() {
+            idf.push(feature_idf);
             let f = f as u32;
             if w.len() != n_tags {
                 return Err(crate::Error::Model {
@@ -126,7 +160,7 @@ impl Model {
                     message: format!("feature `{name}` has {} weights, not {n_tags}", w.len()),
                 });
             }
-            weights.extend(w.iter().map(|&x| x as f32));
+            weights.extend_from_slice(&w);
             if let Some(w) = name.strip_prefix(features::WORD) {
                 let i = word(w, &mut words, &mut unigram);
                 unigram[i as usize] = f;
