@@ -4,15 +4,14 @@
 //! thing in both.
 
 use crate::engine::{Analysis, Engine};
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::cell::RefCell;
 
-/// A feature found in a text. Words are folded forms.
+/// A feature found in a text. Words are what the caller's resolver made of
+/// the tokens: their keys when fitting, their indices when scoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Found<'a> {
-    Word(&'a str),
-    Pair(&'a str, &'a str),
+pub enum Found<'a, W> {
+    Word(&'a W),
+    Pair(&'a W, &'a W),
     /// A fired rule, by its index in the taxonomy.
     Rule(usize),
     /// A lexicon with a hit, by its index in the taxonomy's (sorted) lexicons.
@@ -30,7 +29,7 @@ pub const LEXICON: &str = "l:";
 
 /// A feature's name in a model file: `w:police`, `b:face recognition`,
 /// `r:governance.surveillance`, `l:harm`.
-pub fn name(found: Found, engine: &Engine) -> String {
+pub fn name(found: Found<String>, engine: &Engine) -> String {
     match found {
         Found::Word(w) => format!("{WORD}{w}"),
         Found::Pair(a, b) => format!("{PAIR}{a} {b}"),
@@ -48,36 +47,6 @@ pub fn fold_word(token: &str) -> Cow<'_, str> {
         .or_else(|| token.strip_suffix('\''))
         .unwrap_or(token);
     crate::text::match_key(token)
-}
-
-thread_local! {
-    /// Token -> its key, where that is not the token itself. The key is the
-    /// Snowball stem, and stemming every token again (the matcher already
-    /// did) was a third of a batch's time with the model; a batch's texts
-    /// share most of their words, so each thread remembers them.
-    static KEYS: RefCell<FxHashMap<Box<str>, Option<Box<str>>>> = RefCell::default();
-}
-
-/// How many tokens a thread remembers before it starts afresh.
-const REMEMBERED: usize = 200_000;
-
-/// [`fold_word`], remembered per thread.
-fn cached_fold(token: &str) -> Cow<'_, str> {
-    KEYS.with_borrow_mut(|keys| {
-        if let Some(key) = keys.get(token) {
-            return match key {
-                None => Cow::Borrowed(token),
-                Some(k) => Cow::Owned(k.to_string()),
-            };
-        }
-        if keys.len() >= REMEMBERED {
-            keys.clear();
-        }
-        let key = fold_word(token);
-        let stored = (key != token).then(|| Box::from(key.as_ref()));
-        keys.insert(token.into(), stored);
-        key
-    })
 }
 
 /// Function words: alone they say nothing about the kind of failure, yet
@@ -102,16 +71,21 @@ fn is_function_word(w: &str) -> bool {
 /// span in the folded text: each word and each pair of neighbouring words in
 /// a sentence, each fired rule (at its first evidence) and each lexicon hit.
 /// Numbers are left out: years and counts say nothing about the kind of failure.
-pub(crate) fn visit(engine: &Engine, a: &Analysis, mut emit: impl FnMut(Found, Span)) {
+pub(crate) fn visit<W>(
+    engine: &Engine,
+    a: &Analysis,
+    mut word: impl FnMut(&str) -> W,
+    mut emit: impl FnMut(Found<W>, Span),
+) {
     let text = a.norm.text.as_str();
-    // (key, is a function word) per token; None for a number.
-    let forms: Vec<Option<(Cow<str>, bool)>> = a
+    // (word, is a function word) per token; None for a number.
+    let forms: Vec<Option<(W, bool)>> = a
         .tokens
         .iter()
         .map(|t| {
             let token = &text[t.start as usize..t.end as usize];
             (!token.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| (cached_fold(token), is_function_word(token)))
+                .then(|| (word(token), is_function_word(token)))
         })
         .collect();
     for (i, t) in a.tokens.iter().enumerate() {
@@ -154,13 +128,6 @@ mod tests {
         assert_eq!(fold_word("model's"), match_key("model"));
         assert_eq!(fold_word("optimised"), fold_word("optimized"));
         assert_eq!(fold_word("stole"), fold_word("steal"));
-    }
-
-    #[test]
-    fn remembered_keys_are_the_keys() {
-        for w in ["hacked", "hacked", "model's", "the", "optimised", "the"] {
-            assert_eq!(super::cached_fold(w), fold_word(w), "{w}");
-        }
     }
 
     #[test]

@@ -153,7 +153,7 @@ impl<'e> Fitter<'e> {
         }
         let a = self.engine.analyze_for_model(text);
         let mut names: Vec<String> = Vec::new();
-        visit(self.engine, &a, |found, _| {
+        visit(self.engine, &a, |t| features::fold_word(t).into_owned(), |found, _| {
             names.push(features::name(found, self.engine))
         });
         names.sort_unstable();

@@ -71,7 +71,11 @@ pub struct Model {
     tags: Vec<file::TagModel>,
     /// Labeled records it was fit on (for the reason's `because`).
     records: usize,
+    /// Tells this model from any other in the process (per-thread caches).
+    uid: usize,
 }
+
+static MODELS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
 
 impl Model {
     /// The built-in model, if it was fit for this taxonomy; a taxonomy of a
@@ -213,6 +217,7 @@ impl Model {
             idf,
             tags,
             records: file.training.records,
+            uid: MODELS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 }

@@ -1,7 +1,9 @@
 //! Scoring a text with a loaded model, combining it with the rules, and the
 //! reason that explains the model's part.
 
-use super::features::{Found, Span, visit};
+use super::features::{Found, Span, fold_word, visit};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use super::optimise::sigmoid;
 use super::{Model, NONE};
 use crate::classification::{Evidence, Reason};
@@ -19,6 +21,17 @@ pub enum Mode {
     ModelOnly,
 }
 
+thread_local! {
+    /// Token -> its word in the vocabulary of the model `uid`. A word's key
+    /// is its Snowball stem, and stemming every token again (the matcher
+    /// already did) was a third of a batch's time with the model; a batch's
+    /// texts share most of their words, so each thread remembers them.
+    static WORDS: RefCell<(usize, FxHashMap<Box<str>, u32>)> = RefCell::default();
+}
+
+/// How many tokens a thread remembers before it starts afresh.
+const REMEMBERED: usize = 200_000;
+
 /// How many features a model reason shows.
 const SHOWN: usize = 5;
 
@@ -34,16 +47,14 @@ pub(crate) struct Learned {
 impl Model {
     pub(crate) fn score(&self, engine: &Engine, a: &Analysis) -> Learned {
         let mut present: Vec<(u32, Span)> = Vec::new();
-        visit(engine, a, |found, span| {
+        let word = |token: &str| self.word_of(token);
+        visit(engine, a, word, |found, span| {
             let f = match found {
-                Found::Word(w) => self
-                    .words
-                    .get(w)
-                    .map_or(NONE, |&i| self.unigram[i as usize]),
-                Found::Pair(x, y) => match (self.words.get(x), self.words.get(y)) {
-                    (Some(&x), Some(&y)) => self.pairs.get(&(x, y)).copied().unwrap_or(NONE),
-                    _ => NONE,
-                },
+                Found::Word(&w) if w != NONE => self.unigram[w as usize],
+                Found::Pair(&x, &y) if x != NONE && y != NONE => {
+                    self.pairs.get(&(x, y)).copied().unwrap_or(NONE)
+                }
+                Found::Word(_) | Found::Pair(..) => NONE,
                 Found::Rule(r) => self.rule_feature[r],
                 Found::Lexicon(l) => self.lexicon_feature[l],
             };
@@ -80,6 +91,26 @@ impl Model {
             present,
             probability,
         }
+    }
+
+    /// The index of a token's word in the vocabulary, or NONE.
+    fn word_of(&self, token: &str) -> u32 {
+        WORDS.with_borrow_mut(|(model, words)| {
+            if *model != self.uid {
+                words.clear();
+                *model = self.uid;
+            }
+            if let Some(&w) = words.get(token) {
+                return w;
+            }
+            if words.len() >= REMEMBERED {
+                words.clear();
+            }
+            let key = fold_word(token);
+            let w = self.words.get(key.as_ref()).copied().unwrap_or(NONE);
+            words.insert(token.into(), w);
+            w
+        })
     }
 
     /// The model's say on a tag under `mode`: the tag's confidence and
@@ -180,4 +211,25 @@ impl Model {
 
 fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::Taxonomy;
+
+    #[test]
+    fn remembered_words_are_the_vocabulary_words_of_this_model() {
+        let taxonomy = Taxonomy::embedded().unwrap();
+        let one = Model::builtin_for(&taxonomy).unwrap().unwrap();
+        let two = Model::builtin_for(&taxonomy).unwrap().unwrap();
+        assert_ne!(one.uid, two.uid);
+        for token in ["hacked", "hacking", "police", "the", "zzzq", "hacked", "police"] {
+            let expected = one.words.get(fold_word(token).as_ref()).copied().unwrap_or(NONE);
+            assert_eq!(one.word_of(token), expected, "{token}");
+            assert_eq!(two.word_of(token), expected, "{token}");
+        }
+        assert_ne!(one.word_of("police"), NONE);
+        assert_eq!(one.word_of("hacked"), one.word_of("hacking"));
+    }
 }
