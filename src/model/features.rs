@@ -63,7 +63,7 @@ const FUNCTION_WORDS: &[&str] = &[
     "would", "you",
 ];
 
-fn is_function_word(w: &str) -> bool {
+pub(crate) fn is_function_word(w: &str) -> bool {
     FUNCTION_WORDS.binary_search(&w).is_ok()
 }
 
@@ -71,10 +71,13 @@ fn is_function_word(w: &str) -> bool {
 /// span in the folded text: each word and each pair of neighbouring words in
 /// a sentence, each fired rule (at its first evidence) and each lexicon hit.
 /// Numbers are left out: years and counts say nothing about the kind of failure.
+/// `word` gives a token's word (its key when fitting, its index in the
+/// vocabulary when scoring) and whether it is a function word
+/// ([`is_function_word`]).
 pub(crate) fn visit<W>(
     engine: &Engine,
     a: &Analysis,
-    mut word: impl FnMut(&str) -> W,
+    mut word: impl FnMut(&str) -> (W, bool),
     mut emit: impl FnMut(Found<W>, Span),
 ) {
     let text = a.norm.text.as_str();
@@ -85,7 +88,7 @@ pub(crate) fn visit<W>(
         .map(|t| {
             let token = &text[t.start as usize..t.end as usize];
             (!token.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| (word(token), is_function_word(token)))
+                .then(|| word(token))
         })
         .collect();
     for (i, t) in a.tokens.iter().enumerate() {

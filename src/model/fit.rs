@@ -153,7 +153,8 @@ impl<'e> Fitter<'e> {
         }
         let a = self.engine.analyze_for_model(text);
         let mut names: Vec<String> = Vec::new();
-        visit(self.engine, &a, |t| features::fold_word(t).into_owned(), |found, _| {
+        let word = |t: &str| (features::fold_word(t).into_owned(), features::is_function_word(t));
+        visit(self.engine, &a, word, |found, _| {
             names.push(features::name(found, self.engine))
         });
         names.sort_unstable();

@@ -1,7 +1,7 @@
 //! Scoring a text with a loaded model, combining it with the rules, and the
 //! reason that explains the model's part.
 
-use super::features::{Found, Span, fold_word, visit};
+use super::features::{Found, Span, fold_word, is_function_word, visit};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use super::optimise::sigmoid;
@@ -26,7 +26,7 @@ thread_local! {
     /// is its Snowball stem, and stemming every token again (the matcher
     /// already did) was a third of a batch's time with the model; a batch's
     /// texts share most of their words, so each thread remembers them.
-    static WORDS: RefCell<(usize, FxHashMap<Box<str>, u32>)> = RefCell::default();
+    static WORDS: RefCell<(usize, FxHashMap<Box<str>, (u32, bool)>)> = RefCell::default();
 }
 
 /// How many tokens a thread remembers before it starts afresh.
@@ -93,8 +93,9 @@ impl Model {
         }
     }
 
-    /// The index of a token's word in the vocabulary, or NONE.
-    fn word_of(&self, token: &str) -> u32 {
+    /// The index of a token's word in the vocabulary (or NONE), and whether
+    /// it is a function word.
+    fn word_of(&self, token: &str) -> (u32, bool) {
         WORDS.with_borrow_mut(|(model, words)| {
             if *model != self.uid {
                 words.clear();
@@ -108,6 +109,7 @@ impl Model {
             }
             let key = fold_word(token);
             let w = self.words.get(key.as_ref()).copied().unwrap_or(NONE);
+            let w = (w, is_function_word(token));
             words.insert(token.into(), w);
             w
         })
@@ -226,10 +228,11 @@ mod tests {
         assert_ne!(one.uid, two.uid);
         for token in ["hacked", "hacking", "police", "the", "zzzq", "hacked", "police"] {
             let expected = one.words.get(fold_word(token).as_ref()).copied().unwrap_or(NONE);
-            assert_eq!(one.word_of(token), expected, "{token}");
-            assert_eq!(two.word_of(token), expected, "{token}");
+            assert_eq!(one.word_of(token).0, expected, "{token}");
+            assert_eq!(two.word_of(token).0, expected, "{token}");
         }
-        assert_ne!(one.word_of("police"), NONE);
+        assert!(one.word_of("the").1 && !one.word_of("police").1);
+        assert_ne!(one.word_of("police").0, NONE);
         assert_eq!(one.word_of("hacked"), one.word_of("hacking"));
     }
 }
