@@ -110,7 +110,12 @@ fn compact_model(out: &Path) {
     let head = match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(serde_json::Value::Object(mut file)) => {
             let features = file.remove("features");
-            for f in features.as_ref().and_then(|f| f.as_array()).into_iter().flatten() {
+            for f in features
+                .as_ref()
+                .and_then(|f| f.as_array())
+                .into_iter()
+                .flatten()
+            {
                 let name = f[0].as_str().unwrap_or_default();
                 names.push_str(name);
                 names.push('\n');

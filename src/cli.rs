@@ -33,7 +33,13 @@ pub struct GlobalArgs {
     pub taxonomy: Option<PathBuf>,
 
     /// Use this learned model (written by `aitag fit`) instead of the built-in one
-    #[arg(long, global = true, value_name = "PATH", env = "AITAG_MODEL", conflicts_with = "no_model")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "AITAG_MODEL",
+        conflicts_with = "no_model"
+    )]
     pub model: Option<PathBuf>,
 
     /// Rules only: no learned model (exactly the rule-only output)

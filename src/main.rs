@@ -209,9 +209,7 @@ fn run(cli: Cli) -> Result<u8, AppError> {
                 UNTAGGED
             }
         }
-        Command::Eval(args) => {
-            run_eval(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?
-        }
+        Command::Eval(args) => run_eval(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?,
         Command::Fit(args) => run_fit(args, taxonomy, &mut out)?,
     };
     out.flush()?;

@@ -90,10 +90,20 @@ fn without_the_model_the_output_is_the_rules_output() {
     copy_dir(Path::new("taxonomy"), dir.path());
     let tags = dir.path().join("tags.yaml");
     let yaml = std::fs::read_to_string(&tags).unwrap();
-    assert!(yaml.contains("settings:\n"), "tags.yaml has a settings block");
-    std::fs::write(&tags, yaml.replace("settings:\n", "settings:\n  model: false\n")).unwrap();
+    assert!(
+        yaml.contains("settings:\n"),
+        "tags.yaml has a settings block"
+    );
+    std::fs::write(
+        &tags,
+        yaml.replace("settings:\n", "settings:\n  model: false\n"),
+    )
+    .unwrap();
     let setting_off = run(&[], Some(dir.path()));
-    assert!(no_model == setting_off, "--no-model and `model: false` differ");
+    assert!(
+        no_model == setting_off,
+        "--no-model and `model: false` differ"
+    );
     let with_model = run(&[], None);
     assert!(no_model != with_model, "the model changed nothing");
 
@@ -127,7 +137,9 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn model_evidence_points_into_the_text() {
     let taxonomy = aitag::Taxonomy::embedded().unwrap();
-    let model = Model::builtin_for(&taxonomy).unwrap().expect("the built-in model fits");
+    let model = Model::builtin_for(&taxonomy)
+        .unwrap()
+        .expect("the built-in model fits");
     let engine = Engine::new(taxonomy).unwrap().with_model(Some(model));
     let rule_ids: Vec<String> = engine
         .taxonomy()
@@ -148,7 +160,10 @@ fn model_evidence_points_into_the_text() {
                 assert_eq!(r.rule, format!("model.{}", r.tag));
                 assert!(!r.evidence.is_empty() && r.evidence.len() <= 5);
                 let weights: Vec<f64> = r.evidence.iter().map(|e| e.weight.unwrap()).collect();
-                assert!(weights.windows(2).all(|w| w[0] >= w[1]), "{id}: {weights:?}");
+                assert!(
+                    weights.windows(2).all(|w| w[0] >= w[1]),
+                    "{id}: {weights:?}"
+                );
                 assert!(weights.iter().all(|&w| w > 0.0));
                 for e in &r.evidence {
                     assert_eq!(&text[e.start..e.end], e.text, "{id}");
@@ -164,7 +179,10 @@ fn model_evidence_points_into_the_text() {
     }
     assert!(reasons > 500, "only {reasons} model reasons");
     assert!(learned_only > 10, "only {learned_only} learned-only tags");
-    assert!(rule_features > 100, "only {rule_features} rule features shown");
+    assert!(
+        rule_features > 100,
+        "only {rule_features} rule features shown"
+    );
 }
 
 /// Labeled records for the eval fixture taxonomy, whose rules know one word
@@ -233,7 +251,12 @@ fn a_curator_fits_a_model_for_their_taxonomy_and_checks_it_with_eval() {
         .arg(&model)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(report.contains("90 labeled records"), "{report}");
     assert!(report.contains("combined P R F1"), "{report}");
@@ -251,27 +274,45 @@ fn a_curator_fits_a_model_for_their_taxonomy_and_checks_it_with_eval() {
         .args(["eval", "--gold", &gold2, &data2, "-o", "json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let eval: Value = serde_json::from_slice(&out.stdout).unwrap();
     let layers = eval["layers"]["tags"].as_array().unwrap();
     let row = |tag: &str| layers.iter().find(|r| r["tag"] == tag).unwrap().clone();
     for tag in ["competence", "security"] {
         let r = row(tag);
         let f1 = |layer: &str| r[layer]["f1"].as_f64().unwrap_or(0.0);
-        assert!(f1("rules") < 0.2, "{tag}: the fixture rules hardly know these words: {r}");
+        assert!(
+            f1("rules") < 0.2,
+            "{tag}: the fixture rules hardly know these words: {r}"
+        );
         assert!(f1("combined") > 0.8, "{tag}: {r}");
         assert!(f1("model") > 0.8, "{tag}: {r}");
     }
 
     // The model belongs to that taxonomy: the built-in one refuses it.
-    let out = aitag().arg("--model").arg(&model).args(["classify", "x"]).output().unwrap();
+    let out = aitag()
+        .arg("--model")
+        .arg(&model)
+        .args(["classify", "x"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("fit for another taxonomy"), "{err}");
     // And `AITAG_MODEL` names a model as `--model` does.
     let out = aitag()
         .env("AITAG_MODEL", &model)
-        .args(["--taxonomy", FIXTURE, "classify", "The delivery robot dropped the parcel."])
+        .args([
+            "--taxonomy",
+            FIXTURE,
+            "classify",
+            "The delivery robot dropped the parcel.",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -287,9 +328,18 @@ fn eval_shows_the_three_layers_side_by_side() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("rules-only") && text.contains("model-only"), "{text}");
+    assert!(
+        text.contains("rules-only") && text.contains("model-only"),
+        "{text}"
+    );
     let without = aitag()
-        .args(["--no-model", "eval", "--gold", "tests/data/labels/dev.jsonl", AIID])
+        .args([
+            "--no-model",
+            "eval",
+            "--gold",
+            "tests/data/labels/dev.jsonl",
+            AIID,
+        ])
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&without.stdout).contains("model-only"));

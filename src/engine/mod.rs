@@ -248,7 +248,11 @@ impl Engine {
     }
 
     /// Classifies an analysed text.
-    pub(crate) fn classify_analysis(&self, a: &Analysis, options: &ClassifyOptions) -> Classification {
+    pub(crate) fn classify_analysis(
+        &self,
+        a: &Analysis,
+        options: &ClassifyOptions,
+    ) -> Classification {
         scoring::classify(self, a, options)
     }
 

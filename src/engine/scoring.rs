@@ -2,10 +2,10 @@
 //! their parents, thresholds, the outer/inner note and overlap notes.
 
 use super::{Analysis, ClassifyOptions, Engine};
-use crate::model::Mode;
 use crate::classification::{
     Classification, Evidence, NegatedEvidence, OverlapResult, Reason, Suppressed, TagResult,
 };
+use crate::model::Mode;
 
 /// Confidences are rounded so that output is stable across platforms.
 fn round(x: f64) -> f64 {

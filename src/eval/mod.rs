@@ -15,8 +15,8 @@ use crate::engine::{ClassifyOptions, Engine};
 use crate::error::{Error, Result};
 use crate::taxonomy::Taxonomy;
 pub use gold::{Gold, GoldRecord};
-pub use report::{EvalReport, Layers};
 use report::{Coverage, Duplicate};
+pub use report::{EvalReport, Layers};
 
 /// How many of the worst records a report lists unless told otherwise.
 pub const DEFAULT_WORST: usize = 10;

@@ -87,8 +87,7 @@ pub(crate) fn visit<W>(
         .iter()
         .map(|t| {
             let token = &text[t.start as usize..t.end as usize];
-            (!token.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| word(token))
+            (!token.bytes().all(|b| b.is_ascii_digit())).then(|| word(token))
         })
         .collect();
     for (i, t) in a.tokens.iter().enumerate() {

@@ -144,7 +144,9 @@ impl ModelFile {
             if let Some(rule) = name.strip_prefix(super::features::RULE)
                 && !taxonomy.rules.iter().any(|r| r.def.id == rule)
             {
-                return Err(fail(format!("it uses rule `{rule}`, which this taxonomy lacks")));
+                return Err(fail(format!(
+                    "it uses rule `{rule}`, which this taxonomy lacks"
+                )));
             }
             if let Some(lexicon) = name.strip_prefix(super::features::LEXICON)
                 && !taxonomy.lexicons.contains_key(lexicon)
@@ -218,7 +220,12 @@ mod tests {
     fn writes_one_feature_per_line_and_reads_it_back() {
         let m = sample();
         let text = m.to_json();
-        assert!(text.contains("\n    [\"r:a.one\",1.5,[0.5,0.0]],\n    [\"w:x\",2.0,[-0.25,1.0]]\n  ]\n}\n"), "{text}");
+        assert!(
+            text.contains(
+                "\n    [\"r:a.one\",1.5,[0.5,0.0]],\n    [\"w:x\",2.0,[-0.25,1.0]]\n  ]\n}\n"
+            ),
+            "{text}"
+        );
         assert_eq!(ModelFile::parse(&text, "m.json").unwrap(), m);
         let empty = ModelFile {
             features: vec![],

@@ -125,7 +125,10 @@ impl<'e> Fitter<'e> {
                     )));
                 }
                 index.insert(r.id.clone(), gold.len());
-                let m = tag_ids.iter().map(|t| r.tags.iter().any(|x| x == t)).collect();
+                let m = tag_ids
+                    .iter()
+                    .map(|t| r.tags.iter().any(|x| x == t))
+                    .collect();
                 gold.push((r.id.clone(), m));
             }
         }
@@ -153,7 +156,12 @@ impl<'e> Fitter<'e> {
         }
         let a = self.engine.analyze_for_model(text);
         let mut names: Vec<String> = Vec::new();
-        let word = |t: &str| (features::fold_word(t).into_owned(), features::is_function_word(t));
+        let word = |t: &str| {
+            (
+                features::fold_word(t).into_owned(),
+                features::is_function_word(t),
+            )
+        };
         visit(self.engine, &a, word, |found, _| {
             names.push(features::name(found, self.engine))
         });
@@ -388,7 +396,13 @@ pub(crate) fn unit_length(row: &mut Row) {
 }
 
 /// Class-balanced fit on the examples `train`.
-fn fit_one(rows: &[Row], y: &[bool], train: &[usize], features: usize, l2: f64) -> optimise::Linear {
+fn fit_one(
+    rows: &[Row],
+    y: &[bool],
+    train: &[usize],
+    features: usize,
+    l2: f64,
+) -> optimise::Linear {
     let sub_rows: Vec<Row> = train.iter().map(|&i| rows[i].clone()).collect();
     let sub_y: Vec<bool> = train.iter().map(|&i| y[i]).collect();
     let n = sub_y.len() as f64;

@@ -195,7 +195,12 @@ fn norm(a: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
-    fn problem<'a>(rows: &'a [Row], labels: &'a [bool], weights: &'a [f64], l2: f64) -> Problem<'a> {
+    fn problem<'a>(
+        rows: &'a [Row],
+        labels: &'a [bool],
+        weights: &'a [f64],
+        l2: f64,
+    ) -> Problem<'a> {
         Problem {
             rows,
             labels,

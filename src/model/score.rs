@@ -2,12 +2,12 @@
 //! reason that explains the model's part.
 
 use super::features::{Found, Span, fold_word, is_function_word, visit};
-use rustc_hash::FxHashMap;
-use std::cell::RefCell;
 use super::optimise::sigmoid;
 use super::{Model, NONE};
 use crate::classification::{Evidence, Reason};
 use crate::engine::{Analysis, Engine};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 /// Which layers decide the tags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -21,12 +21,15 @@ pub enum Mode {
     ModelOnly,
 }
 
+/// Token -> (word index, is a function word).
+type Remembered = FxHashMap<Box<str>, (u32, bool)>;
+
 thread_local! {
     /// Token -> its word in the vocabulary of the model `uid`. A word's key
     /// is its Snowball stem, and stemming every token again (the matcher
     /// already did) was a third of a batch's time with the model; a batch's
     /// texts share most of their words, so each thread remembers them.
-    static WORDS: RefCell<(usize, FxHashMap<Box<str>, (u32, bool)>)> = RefCell::default();
+    static WORDS: RefCell<(usize, Remembered)> = RefCell::default();
 }
 
 /// How many tokens a thread remembers before it starts afresh.
@@ -136,7 +139,10 @@ impl Model {
 
     /// Whether the model on its own gives the tag.
     pub(crate) fn gives(&self, learned: &Learned, tag: usize) -> bool {
-        matches!(self.decide(learned, tag, 0.0, Mode::ModelOnly), Some((_, true)))
+        matches!(
+            self.decide(learned, tag, 0.0, Mode::ModelOnly),
+            Some((_, true))
+        )
     }
 
     /// The model's reason for a tag: the features present that pushed it up
@@ -226,8 +232,14 @@ mod tests {
         let one = Model::builtin_for(&taxonomy).unwrap().unwrap();
         let two = Model::builtin_for(&taxonomy).unwrap().unwrap();
         assert_ne!(one.uid, two.uid);
-        for token in ["hacked", "hacking", "police", "the", "zzzq", "hacked", "police"] {
-            let expected = one.words.get(fold_word(token).as_ref()).copied().unwrap_or(NONE);
+        for token in [
+            "hacked", "hacking", "police", "the", "zzzq", "hacked", "police",
+        ] {
+            let expected = one
+                .words
+                .get(fold_word(token).as_ref())
+                .copied()
+                .unwrap_or(NONE);
             assert_eq!(one.word_of(token).0, expected, "{token}");
             assert_eq!(two.word_of(token).0, expected, "{token}");
         }

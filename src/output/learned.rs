@@ -15,7 +15,12 @@ pub(super) fn write_reason(w: &mut dyn Write, text: &str, r: &Reason) -> io::Res
         format!("(learned, probability {:.2})", r.weight).yellow()
     )?;
     write!(w, "{}", wrap(&r.because, "    ", 100))?;
-    writeln!(w, "    {} {}", "»".dimmed(), render_quote(text, &r.evidence))?;
+    writeln!(
+        w,
+        "    {} {}",
+        "»".dimmed(),
+        render_quote(text, &r.evidence)
+    )?;
     let features: Vec<String> = r
         .evidence
         .iter()
@@ -24,5 +29,10 @@ pub(super) fn write_reason(w: &mut dyn Write, text: &str, r: &Reason) -> io::Res
             format!("{name} {:+.2}", e.weight.unwrap_or(0.0))
         })
         .collect();
-    writeln!(w, "    {} {}", "weights:".dimmed(), features.join(", ").dimmed())
+    writeln!(
+        w,
+        "    {} {}",
+        "weights:".dimmed(),
+        features.join(", ").dimmed()
+    )
 }
