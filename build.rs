@@ -59,6 +59,7 @@ fn main() {
     let json = serde_json::to_string(&parsed).expect("the schema serialises");
     std::fs::write(out.join("taxonomy.json"), json).expect("OUT_DIR is writable");
     std::fs::write(out.join("files.rs"), listing).expect("OUT_DIR is writable");
+    compact_model(&out);
 }
 
 /// Where the file's rule ids and lexicon names are, by the text of their line
@@ -94,4 +95,41 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// The built-in model (models/default.json) in a compact form: parsing its
+/// JSON was most of what loading it cost, so the file is split into its head
+/// (JSON without the features), the feature names (one per line) and their
+/// numbers (idf, then one weight per tag, little-endian f32). A file that
+/// does not parse is passed on whole, so that loading reports it.
+fn compact_model(out: &Path) {
+    println!("cargo::rerun-if-changed=models/default.json");
+    let text = std::fs::read_to_string("models/default.json").expect("models/default.json");
+    let mut names = String::new();
+    let mut numbers: Vec<u8> = Vec::new();
+    let head = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(mut file)) => {
+            let features = file.remove("features");
+            for f in features
+                .as_ref()
+                .and_then(|f| f.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let name = f[0].as_str().unwrap_or_default();
+                names.push_str(name);
+                names.push('\n');
+                let idf = f[1].as_f64().unwrap_or_default() as f32;
+                numbers.extend(idf.to_le_bytes());
+                for w in f[2].as_array().into_iter().flatten() {
+                    numbers.extend((w.as_f64().unwrap_or_default() as f32).to_le_bytes());
+                }
+            }
+            serde_json::to_string(&file).expect("a JSON object serialises")
+        }
+        _ => text,
+    };
+    std::fs::write(out.join("model-head.json"), head).expect("OUT_DIR is writable");
+    std::fs::write(out.join("model-names.txt"), names).expect("OUT_DIR is writable");
+    std::fs::write(out.join("model-numbers.bin"), numbers).expect("OUT_DIR is writable");
 }

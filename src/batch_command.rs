@@ -8,7 +8,7 @@ use aitag::batch::{self, BatchOptions, Summary};
 use aitag::input::{self, CountingReader, Record, RecordError};
 use aitag::output::batch::{BatchFormat, Item, printer_keeping};
 use aitag::output::summary::write_summary;
-use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
+use aitag::{ClassifyOptions, Engine, Error};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
@@ -31,8 +31,7 @@ impl From<RecordError> for BatchError {
 
 type Input = Box<dyn Iterator<Item = Result<Record, BatchError>> + Send>;
 
-pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u8, AppError> {
-    let engine = Engine::new(taxonomy)?;
+pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, AppError> {
     for tag in &args.only {
         if engine.taxonomy().tag(tag).is_none() {
             let known: Vec<&str> = engine
@@ -76,6 +75,7 @@ pub fn run(args: BatchArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         classify: ClassifyOptions {
             min_confidence: args.min_confidence,
             explain: args.explain,
+            ..ClassifyOptions::default()
         },
         ..BatchOptions::default()
     };

@@ -11,6 +11,26 @@ pub struct Evidence {
     pub text: String,
     pub start: usize,
     pub end: usize,
+    /// Model evidence only: the feature's weight for the tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Model evidence only: the feature, when it is a rule (its id) or a
+    /// lexicon (`lexicon:NAME`) rather than words of the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+}
+
+impl Evidence {
+    /// Rule evidence: a span of the text and nothing more.
+    pub fn span(text: String, start: usize, end: usize) -> Evidence {
+        Evidence {
+            text,
+            start,
+            end,
+            weight: None,
+            feature: None,
+        }
+    }
 }
 
 /// One fired rule that supports a tag.
@@ -26,6 +46,9 @@ pub struct Reason {
     pub evidence: Vec<Evidence>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hedged_by: Option<Evidence>,
+    /// The reason is the learned model's (`model.TAG`), not a rule's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub learned: bool,
 }
 
 /// An emitted tag with its confidence and reasons.
@@ -44,6 +67,9 @@ pub struct TagResult {
     /// Child tags that were emitted and so imply this one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub implied_by: Vec<String>,
+    /// The learned model gave the tag with no rule behind it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub learned_only: bool,
     pub reasons: Vec<Reason>,
 }
 

@@ -40,6 +40,20 @@ pub struct GlobalArgs {
     #[arg(long = "rules", global = true, value_name = "PATH")]
     pub rules: Vec<PathBuf>,
 
+    /// Use this learned model (written by `aitag fit`) instead of the built-in one
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "AITAG_MODEL",
+        conflicts_with = "no_model"
+    )]
+    pub model: Option<PathBuf>,
+
+    /// Rules only: no learned model (exactly the rule-only output)
+    #[arg(long, global = true)]
+    pub no_model: bool,
+
     /// When to use colour: auto (only on a terminal, never with NO_COLOR set), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -84,6 +98,47 @@ pub enum Command {
     /// Measure the rules against gold labels: per-tag precision, recall and F1, averages,
     /// confusions, the worst records and per-rule precision
     Eval(EvalArgs),
+    /// Fit a learned model from gold labels, print its cross-validated figures and write it
+    Fit(FitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Gold labels (as for eval); repeat for several files
+    #[arg(long, value_name = "FILE", required = true)]
+    pub gold: Vec<PathBuf>,
+
+    /// Files holding the labeled records' texts (`-` for stdin)
+    #[arg(value_name = "DATA", required = true)]
+    pub data: Vec<String>,
+
+    /// Write the model here [default: stdout, with the figures on stderr]
+    #[arg(long = "out", short = 'o', value_name = "MODEL")]
+    pub out: Option<PathBuf>,
+
+    /// Also train on this field (e.g. `title`) of each labeled record alone, as a headline
+    #[arg(long, value_name = "FIELD")]
+    pub also_field: Option<String>,
+
+    /// Folds of the cross-validation
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub folds: usize,
+
+    /// Keep only features found in at least this many labeled records
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub min_df: usize,
+
+    /// L2 regularisation strength (features are tf-idf vectors of unit length)
+    #[arg(long, default_value_t = 0.03, value_name = "X")]
+    pub l2: f64,
+
+    /// Precision each tag's threshold must keep in cross-validation
+    #[arg(long, default_value_t = 0.75, value_name = "X", value_parser = parse_confidence)]
+    pub min_precision: f64,
+
+    // Last: its help heading ("Input") would otherwise also cover the options after it.
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

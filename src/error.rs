@@ -62,6 +62,9 @@ pub enum Error {
     Gold(Vec<GoldError>),
     /// Bad input that is not tied to one record (e.g. an unknown option value).
     Input(String),
+    /// A model file that cannot be used: unreadable, malformed, or fit for
+    /// another taxonomy.
+    Model { origin: String, message: String },
 }
 
 impl fmt::Display for Error {
@@ -76,6 +79,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Model { origin, message } => write!(f, "{origin}: {message}"),
             Error::Gold(errors) => {
                 for (i, e) in errors.iter().enumerate() {
                     if i > 0 {

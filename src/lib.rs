@@ -21,4 +21,5 @@ pub use taxonomy::Taxonomy;
 pub mod examples_check;
 pub mod input;
 pub mod lint;
+pub mod model;
 pub mod output;

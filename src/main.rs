@@ -6,11 +6,12 @@ mod batch_command;
 mod cli;
 mod man;
 
-use aitag::eval::{EvalSetup, Evaluation, Gold};
+use aitag::eval::{EvalSetup, Evaluation, Gold, Layers};
 use aitag::input;
+use aitag::model::{self, Mode};
 use aitag::output::{eval_report, human};
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
-use cli::{ClassifyFormat, Cli, ColorChoice, Command, EvalArgs, EvalFormat};
+use cli::{ClassifyFormat, Cli, ColorChoice, Command, EvalArgs, EvalFormat, FitArgs};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -84,6 +85,21 @@ fn load_taxonomy(cli: &cli::GlobalArgs) -> Result<Taxonomy, Error> {
     Taxonomy::with_added(cli.taxonomy.as_deref(), &cli.rules)
 }
 
+/// Which learned model the command line asks for.
+fn model_choice(cli: &cli::GlobalArgs) -> model::Choice {
+    match (&cli.model, cli.no_model) {
+        (_, true) => model::Choice::Off,
+        (Some(path), false) => model::Choice::Path(path.clone()),
+        (None, false) => model::Choice::Default,
+    }
+}
+
+/// The engine with the learned model the command line asks for, if any.
+fn engine_with_model(cli: &cli::GlobalArgs, taxonomy: Taxonomy) -> Result<Engine, Error> {
+    let model = model_choice(cli).load(&taxonomy)?;
+    Ok(Engine::new(taxonomy)?.with_model(model))
+}
+
 fn run(cli: Cli) -> Result<u8, AppError> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -118,11 +134,15 @@ fn run(cli: Cli) -> Result<u8, AppError> {
     }
     let taxonomy = load_taxonomy(&cli.global)?;
     let code = match cli.command {
-        Command::Batch(args) => batch_command::run(args, taxonomy, &mut out)?,
+        Command::Batch(args) => {
+            batch_command::run(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?
+        }
         Command::Completions(_) | Command::Man(_) | Command::Help(_) => {
             unreachable!("handled above")
         }
-        Command::Classify(args) => run_classify(args, taxonomy, &mut out)?,
+        Command::Classify(args) => {
+            run_classify(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?
+        }
         Command::Taxonomy(args) => {
             if args.patterns {
                 let engine = Engine::new(taxonomy)?;
@@ -185,7 +205,8 @@ fn run(cli: Cli) -> Result<u8, AppError> {
                 UNTAGGED
             }
         }
-        Command::Eval(args) => run_eval(args, taxonomy, &mut out)?,
+        Command::Eval(args) => run_eval(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?,
+        Command::Fit(args) => run_fit(args, taxonomy, &mut out)?,
     };
     out.flush()?;
     Ok(code)
@@ -267,7 +288,7 @@ fn classify_text(args: &cli::ClassifyArgs) -> Result<String, AppError> {
 
 fn run_classify(
     args: cli::ClassifyArgs,
-    taxonomy: Taxonomy,
+    engine: Engine,
     out: &mut dyn Write,
 ) -> Result<u8, AppError> {
     let text = classify_text(&args)?;
@@ -279,10 +300,10 @@ fn run_classify(
             "aitag: warning: this text does not look like English; the rules only understand English"
         );
     }
-    let engine = Engine::new(taxonomy)?;
     let options = ClassifyOptions {
         min_confidence: args.min_confidence,
         explain: args.explain,
+        ..ClassifyOptions::default()
     };
     let c = engine.classify_with(&text, &options);
     match args.output {
@@ -297,8 +318,7 @@ fn run_classify(
 /// Bad records are reported here, once, and counted in the report; the
 /// evaluation runs on (exit 0) unless the gold file, an option or a data file
 /// as a whole is unusable (exit 2).
-fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u8, AppError> {
-    let engine = Engine::new(taxonomy)?;
+fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, AppError> {
     let tag_ids: Vec<&str> = engine
         .taxonomy()
         .tags
@@ -315,8 +335,19 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
     let options = ClassifyOptions {
         min_confidence: args.min_confidence,
         explain: false,
+        ..ClassifyOptions::default()
     };
-    let mut evaluation = Evaluation::new(&engine, &gold, options);
+    // With a model, the same records are scored three ways; they are read
+    // once (gold sets are small), and errors are reported once.
+    let layers: &[Mode] = if engine.model().is_some() {
+        &[Mode::RulesOnly, Mode::ModelOnly, Mode::Combined]
+    } else {
+        &[Mode::Combined]
+    };
+    let mut evaluations: Vec<Evaluation> = layers
+        .iter()
+        .map(|&model| Evaluation::new(&engine, &gold, ClassifyOptions { model, ..options }))
+        .collect();
     for path in &args.data {
         let records = input::open(path, &input_options)?;
         for w in records.warnings() {
@@ -324,15 +355,24 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         }
         for item in records {
             match item {
-                Ok(record) => evaluation.add(&record.id, &record.text, &record.source.to_string()),
+                Ok(record) => {
+                    let source = record.source.to_string();
+                    for e in &mut evaluations {
+                        e.add(&record.id, &record.text, &source);
+                    }
+                }
                 Err(e) => {
                     eprintln!("aitag: {e}");
-                    evaluation.add_error();
+                    evaluations.iter_mut().for_each(Evaluation::add_error);
                 }
             }
         }
     }
-    let report = evaluation.finish(&setup);
+    let mut reports: Vec<_> = evaluations.into_iter().map(|e| e.finish(&setup)).collect();
+    let mut report = reports.pop().expect("one layer at least");
+    if let [rules, model] = &reports[..] {
+        report.layers = Some(Layers::new(rules, model, &report));
+    }
     if report.coverage.evaluated == 0 && report.coverage.gold_records > 0 {
         // Nothing was measured, so no figure of the report means anything:
         // usually the ids do not match (another --id-field is needed).
@@ -355,6 +395,74 @@ fn run_eval(args: EvalArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u
         EvalFormat::Human => eval_report::write_human(out, &report)?,
         EvalFormat::Markdown => eval_report::write_markdown(out, &report)?,
         EvalFormat::Json => write_json(out, &report, true)?,
+    }
+    Ok(TAGGED)
+}
+
+/// Fits a model from gold labels: the cross-validated figures go to stdout
+/// when the model goes to a file, else to stderr and the model to stdout.
+fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u8, AppError> {
+    let engine = Engine::new(taxonomy)?;
+    let tag_ids: Vec<&str> = engine
+        .taxonomy()
+        .tags
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    let golds = args
+        .gold
+        .iter()
+        .map(|g| Gold::from_path(g, &tag_ids))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = model::fit::FitOptions {
+        folds: args.folds,
+        min_df: args.min_df,
+        l2: args.l2,
+        min_precision: args.min_precision,
+        ..model::fit::FitOptions::default()
+    };
+    let mut fitter = model::fit::Fitter::new(&engine, &golds, options)?;
+    let full = args.input.options();
+    let mut passes = vec![(model::fit::Variant::Full, full.clone())];
+    if let Some(field) = &args.also_field {
+        let mut only = full.clone();
+        only.text_fields = vec![field.clone()];
+        passes.push((model::fit::Variant::Title, only));
+    }
+    for (variant, input_options) in &passes {
+        for path in &args.data {
+            for item in input::open(path, input_options)? {
+                match item {
+                    Ok(record) => fitter.add(&record.id, &record.text, *variant),
+                    Err(e) if *variant == model::fit::Variant::Full => eprintln!("aitag: {e}"),
+                    // A record without the extra field simply has no copy.
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+    let missing = fitter.missing();
+    if !missing.is_empty() {
+        eprintln!(
+            "aitag: {} gold id(s) not found in the data: {}",
+            missing.len(),
+            missing.join(", ")
+        );
+    }
+    let (file, report) = fitter.finish()?;
+    let json = file.to_json();
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, json).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            aitag::output::fit_report::write_fit_report(out, &report)?;
+        }
+        None => {
+            aitag::output::fit_report::write_fit_report(&mut io::stderr(), &report)?;
+            out.write_all(json.as_bytes())?;
+        }
     }
     Ok(TAGGED)
 }

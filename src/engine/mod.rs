@@ -12,7 +12,7 @@ use crate::classification::Classification;
 use crate::error::{Error, Location, Result, TaxonomyError};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::schema::{CondDef, NegationMode, Scope};
-use crate::text::{NormText, segment};
+use crate::text::{NormText, Token, segment};
 use conditions::{Cond, Leaves, View};
 use context::{ContextConfig, Roles};
 use matcher::{AtomId, AtomTable, Hit, Matcher, MatcherBuilder};
@@ -28,6 +28,8 @@ pub struct ClassifyOptions {
     pub min_confidence: Option<f64>,
     /// Also report rules that negated evidence kept from firing.
     pub explain: bool,
+    /// Which layers decide (only matters with a model attached).
+    pub model: crate::model::Mode,
 }
 
 pub(crate) struct CompiledRule {
@@ -51,6 +53,10 @@ pub struct Engine {
     parents: Vec<Option<usize>>,
     /// What each atom is (a folded phrase, `/regex/`), for `--with-source`.
     atoms: AtomTable,
+    /// For each atom, the lexicons (by index in sorted order) that list it.
+    atom_lexicons: grouped::Grouped<u32>,
+    /// The learned layer, if one is attached ([`Engine::with_model`]).
+    model: Option<crate::model::Model>,
 }
 
 /// A rule that fired on a text, before scoring.
@@ -74,6 +80,8 @@ pub(crate) struct Blocked {
 pub(crate) struct Analysis<'t> {
     pub original: &'t str,
     pub norm: NormText,
+    pub tokens: Vec<Token>,
+    pub sentence_of_token: Vec<u32>,
     pub hits: Vec<Hit>,
     pub fired: Vec<Fired>,
     pub blocked: Vec<Blocked>,
@@ -127,6 +135,12 @@ impl Engine {
                         .collect(),
                 )
             })
+            .collect();
+        // In the taxonomy's (sorted) order: the model names lexicons by index.
+        let lexicon_atoms: Vec<&Vec<AtomId>> = taxonomy
+            .lexicons
+            .keys()
+            .map(|name| &lexicons[name.as_str()])
             .collect();
         let tag_index: HashMap<&str, usize> = taxonomy
             .tags
@@ -190,6 +204,13 @@ impl Engine {
                 atom_rules[a as usize].push(i as u32);
             }
         }
+        let atom_lexicons = grouped::Grouped::new(
+            atoms.len(),
+            lexicon_atoms
+                .iter()
+                .enumerate()
+                .flat_map(|(l, atoms)| atoms.iter().map(move |&a| (a as usize, l as u32))),
+        );
         let mut role_vec = vec![Roles::default(); atoms.len()];
         for (atom, r) in roles {
             role_vec[atom as usize] = r;
@@ -215,11 +236,38 @@ impl Engine {
             atom_rules,
             parents,
             atoms,
+            atom_lexicons,
+            model: None,
         })
     }
 
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
+    }
+
+    /// Attaches a learned model (see [`crate::model`]); it must have been
+    /// built for this engine's taxonomy.
+    pub fn with_model(mut self, model: Option<crate::model::Model>) -> Engine {
+        self.model = model;
+        self
+    }
+
+    pub fn model(&self) -> Option<&crate::model::Model> {
+        self.model.as_ref()
+    }
+
+    /// The analysis of a text, for fitting a model.
+    pub(crate) fn analyze_for_model<'t>(&self, text: &'t str) -> Analysis<'t> {
+        self.analyze(text, false)
+    }
+
+    /// Classifies an analysed text.
+    pub(crate) fn classify_analysis(
+        &self,
+        a: &Analysis,
+        options: &ClassifyOptions,
+    ) -> Classification {
+        scoring::classify(self, a, options)
     }
 
     /// Classifies with the taxonomy's thresholds.
@@ -406,6 +454,8 @@ impl Engine {
         Analysis {
             original: text,
             norm,
+            tokens,
+            sentence_of_token,
             hits,
             fired,
             blocked,
@@ -493,6 +543,17 @@ impl Engine {
     }
     pub(crate) fn hedge_factor(&self) -> f64 {
         self.context.hedge_factor
+    }
+    /// The lexicons (by index in the taxonomy's sorted order) listing an atom.
+    pub(crate) fn lexicons_of(&self, atom: AtomId) -> &[u32] {
+        self.atom_lexicons.get(atom as usize)
+    }
+    pub(crate) fn lexicon_name(&self, index: usize) -> &str {
+        self.taxonomy
+            .lexicons
+            .keys()
+            .nth(index)
+            .map_or("", String::as_str)
     }
 }
 

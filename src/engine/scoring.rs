@@ -5,6 +5,7 @@ use super::{Analysis, ClassifyOptions, Engine};
 use crate::classification::{
     Classification, Evidence, NegatedEvidence, OverlapResult, Reason, Suppressed, TagResult,
 };
+use crate::model::Mode;
 
 /// Confidences are rounded so that output is stable across platforms.
 fn round(x: f64) -> f64 {
@@ -18,11 +19,7 @@ fn span(a: &Analysis, hit: u32) -> (usize, usize) {
 }
 
 fn evidence_at(a: &Analysis, (start, end): (usize, usize)) -> Evidence {
-    Evidence {
-        text: a.original[start..end].to_string(),
-        start,
-        end,
-    }
+    Evidence::span(a.original[start..end].to_string(), start, end)
 }
 
 pub(crate) fn evidence(a: &Analysis, hit: u32) -> Evidence {
@@ -76,6 +73,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             effective_weight: round(effective),
             evidence: evidence_list(a, &f.evidence),
             hedged_by: f.hedged_by.map(|h| evidence(a, h)),
+            learned: false,
         };
         // The rule's tag and its ancestors; the last one takes the reason
         // itself, the others a copy.
@@ -88,16 +86,40 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         miss[tag] *= 1.0 - effective;
         reasons[tag].push(reason);
     }
-    let confidence: Vec<f64> = miss.iter().map(|m| round(1.0 - m)).collect();
+    let mut confidence: Vec<f64> = miss.iter().map(|m| round(1.0 - m)).collect();
+    let threshold_of = |t: usize| {
+        options
+            .min_confidence
+            .or(taxonomy.tags[t].threshold)
+            .unwrap_or(taxonomy.settings.threshold)
+    };
     let mut emitted: Vec<bool> = (0..n)
-        .map(|t| {
-            let threshold = options
-                .min_confidence
-                .or(taxonomy.tags[t].threshold)
-                .unwrap_or(taxonomy.settings.threshold);
-            confidence[t] > 0.0 && confidence[t] + 1e-9 >= threshold
-        })
+        .map(|t| confidence[t] > 0.0 && confidence[t] + 1e-9 >= threshold_of(t))
         .collect();
+    // The learned layer, where it has a say (src/model/score.rs): combined,
+    // a tag is given by the rules or by the model, with the noisy-OR of both
+    // as its confidence; model-only, by the model alone.
+    let model = engine.model().filter(|_| options.model != Mode::RulesOnly);
+    let learned = model.map(|m| m.score(engine, a));
+    if let (Some(m), Some(l)) = (model, &learned) {
+        for t in 0..n {
+            match m.decide(l, t, confidence[t], options.model) {
+                Some((c, gives)) => {
+                    confidence[t] = round(c);
+                    emitted[t] = match (options.model, options.min_confidence) {
+                        (_, Some(min)) => confidence[t] > 0.0 && confidence[t] + 1e-9 >= min,
+                        (Mode::ModelOnly, None) => gives,
+                        _ => emitted[t] || gives,
+                    };
+                }
+                None if options.model == Mode::ModelOnly => {
+                    confidence[t] = 0.0;
+                    emitted[t] = false;
+                }
+                None => {}
+            }
+        }
+    }
     // A child tag always implies its parent, whatever the parent's threshold.
     for t in 0..n {
         if emitted[t] {
@@ -106,6 +128,33 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
                 emitted[q] = true;
                 p = engine.parent_of(q);
             }
+        }
+    }
+    // The model's reason for each tag it gives, which (like a rule's) also
+    // supports the ancestors; and a parent is at least as sure as its child,
+    // as it is with rules alone.
+    let mut model_reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
+    if let (Some(m), Some(l)) = (model, &learned) {
+        for t in 0..n {
+            let mut p = engine.parent_of(t);
+            while let Some(q) = p {
+                if emitted[t] {
+                    confidence[q] = confidence[q].max(confidence[t]);
+                }
+                p = engine.parent_of(q);
+            }
+            if !(emitted[t] && m.gives(l, t)) {
+                continue;
+            }
+            let Some(reason) = m.reason(engine, a, l, t) else {
+                continue;
+            };
+            let mut p = engine.parent_of(t);
+            while let Some(q) = p {
+                model_reasons[q].push(reason.clone());
+                p = engine.parent_of(q);
+            }
+            model_reasons[t].push(reason);
         }
     }
 
@@ -140,11 +189,14 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             )
         };
         let mut rs = std::mem::take(&mut reasons[t]);
+        let learned_only = rs.is_empty();
         rs.sort_by(|x, y| {
             y.effective_weight
                 .total_cmp(&x.effective_weight)
                 .then_with(|| x.rule.cmp(&y.rule))
         });
+        // The model's reasons come after the rules', which say more.
+        rs.append(&mut model_reasons[t]);
         tags.push(TagResult {
             tag: def.id.clone(),
             name: def.name.clone(),
@@ -153,6 +205,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             kind,
             kind_note,
             implied_by,
+            learned_only,
             reasons: rs,
         });
     }

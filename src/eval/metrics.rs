@@ -233,6 +233,7 @@ pub fn compute(
         records_with_errors,
         worst: wrong,
         rules,
+        layers: None,
     }
 }
 

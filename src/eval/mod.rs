@@ -15,8 +15,8 @@ use crate::engine::{ClassifyOptions, Engine};
 use crate::error::{Error, Result};
 use crate::taxonomy::Taxonomy;
 pub use gold::{Gold, GoldRecord};
-pub use report::EvalReport;
 use report::{Coverage, Duplicate};
+pub use report::{EvalReport, Layers};
 
 /// How many of the worst records a report lists unless told otherwise.
 pub const DEFAULT_WORST: usize = 10;
@@ -307,6 +307,7 @@ mod tests {
         let strict = ClassifyOptions {
             min_confidence: Some(1.0),
             explain: false,
+            ..ClassifyOptions::default()
         };
         let mut ev = Evaluation::new(&e, &g, strict);
         ev.add("1", text, "d:1");

@@ -217,6 +217,57 @@ pub struct EvalReport {
     pub worst: Vec<WorstRecord>,
     /// One entry per rule, in taxonomy order.
     pub rules: Vec<RuleReport>,
+    /// With a learned model: rules-only, model-only and combined side by side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Layers>,
+}
+
+/// The same records scored by the rules alone, the model alone, and both
+/// combined (what `aitag classify` does with a model).
+#[derive(Debug, Clone, Serialize)]
+pub struct Layers {
+    /// One entry per taxonomy tag, in taxonomy order.
+    pub tags: Vec<LayerRow>,
+    /// The headline macro average of each layer.
+    pub headline: LayerRow,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerRow {
+    pub tag: String,
+    pub support: usize,
+    pub rules: Scores,
+    pub model: Scores,
+    pub combined: Scores,
+}
+
+impl Layers {
+    /// From the reports of the three layers on the same records.
+    pub fn new(rules: &EvalReport, model: &EvalReport, combined: &EvalReport) -> Layers {
+        let tags = combined
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| LayerRow {
+                tag: t.tag.clone(),
+                support: t.support,
+                rules: rules.tags[i].scores,
+                model: model.tags[i].scores,
+                combined: t.scores,
+            })
+            .collect();
+        let h = &combined.averages.headline;
+        Layers {
+            tags,
+            headline: LayerRow {
+                tag: format!("macro ({})", h.tags.join(", ")),
+                support: 0,
+                rules: rules.averages.headline.macro_,
+                model: model.averages.headline.macro_,
+                combined: h.macro_,
+            },
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `aitag eval` for people (a terminal report) and for README files (the
 //! per-tag table in Markdown). The JSON form is the report's serde output.
 
-use crate::eval::report::{Confusion, EvalReport, Scores, TagCount};
+use crate::eval::report::{Confusion, EvalReport, Layers, Scores, TagCount};
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -147,6 +147,9 @@ pub fn write_human(w: &mut dyn Write, r: &EvalReport) -> io::Result<()> {
         )?;
     }
     let e = &r.exact_match;
+    if let Some(layers) = &r.layers {
+        write_layers_human(w, layers, label_width)?;
+    }
     writeln!(
         w,
         "exact match: {} ({} of {})",
@@ -305,6 +308,9 @@ pub fn write_markdown(w: &mut dyn Write, r: &EvalReport) -> io::Result<()> {
         )?;
     }
     writeln!(w)?;
+    if let Some(layers) = &r.layers {
+        write_layers_markdown(w, layers)?;
+    }
     let e = &r.exact_match;
     writeln!(
         w,
@@ -316,6 +322,72 @@ pub fn write_markdown(w: &mut dyn Write, r: &EvalReport) -> io::Result<()> {
         r.coverage.gold_records,
         headline_line(r)
     )
+}
+
+/// Rules-only, model-only and combined P/R/F1 per tag, side by side.
+fn write_layers_human(w: &mut dyn Write, l: &Layers, label_width: usize) -> io::Result<()> {
+    writeln!(w)?;
+    let header = format!(
+        "{:<label_width$} {:>22} {:>22} {:>22}",
+        "by layer (P R F1)", "rules-only", "model-only", "combined"
+    );
+    writeln!(w, "{}", header.bold())?;
+    let three = |s: &Scores| {
+        format!(
+            "{:>6} {:>6} {:>6}",
+            num(s.precision),
+            num(s.recall),
+            num(s.f1)
+        )
+    };
+    for row in l.tags.iter().chain([&l.headline]) {
+        let label = if row.tag.starts_with("macro") {
+            "headline macro"
+        } else {
+            row.tag.as_str()
+        };
+        writeln!(
+            w,
+            "{:<label_width$} {:>22} {:>22} {:>22}",
+            label,
+            three(&row.rules),
+            three(&row.model),
+            three(&row.combined)
+        )?;
+    }
+    writeln!(w)
+}
+
+/// The same as a Markdown table.
+fn write_layers_markdown(w: &mut dyn Write, l: &Layers) -> io::Result<()> {
+    writeln!(
+        w,
+        "| tag | support | rules P | rules R | rules F1 | model P | model R | model F1 | combined P | combined R | combined F1 |"
+    )?;
+    writeln!(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")?;
+    for row in l.tags.iter().chain([&l.headline]) {
+        let support = if row.tag.starts_with("macro") {
+            String::new()
+        } else {
+            row.support.to_string()
+        };
+        writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.tag,
+            support,
+            num(row.rules.precision),
+            num(row.rules.recall),
+            num(row.rules.f1),
+            num(row.model.precision),
+            num(row.model.recall),
+            num(row.model.f1),
+            num(row.combined.precision),
+            num(row.combined.recall),
+            num(row.combined.f1)
+        )?;
+    }
+    writeln!(w)
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ fn colour_on() -> bool {
     colored::control::SHOULD_COLORIZE.should_colorize()
 }
 
-fn render_quote(text: &str, evidence: &[Evidence]) -> String {
+pub(super) fn render_quote(text: &str, evidence: &[Evidence]) -> String {
     let spans: Vec<(usize, usize)> = evidence.iter().map(|e| (e.start, e.end)).collect();
     let (pieces, cut_front, cut_back) = quote(text, &spans);
     let colour = colour_on();
@@ -98,7 +98,7 @@ fn wrap_hanging(text: &str, first: &str, rest: &str, width: usize) -> String {
 }
 
 /// Wraps `text` to the output width, every line starting with `indent`.
-fn wrap(text: &str, indent: &str) -> String {
+pub(super) fn wrap(text: &str, indent: &str) -> String {
     wrap_hanging(text, indent, indent, width())
 }
 
@@ -165,7 +165,18 @@ pub fn write_classification(
             let note = tag.kind_note.as_deref().unwrap_or("");
             write!(w, "{}", wrap(&format!("kind: {kind}. {note}"), "  "))?;
         }
+        if tag.learned_only {
+            writeln!(
+                w,
+                "  {}",
+                "learned only: no rule fired; the model alone gives this tag".yellow()
+            )?;
+        }
         for r in &tag.reasons {
+            if r.learned && r.tag == tag.tag {
+                super::learned::write_reason(w, text, r)?;
+                continue;
+            }
             if r.tag != tag.tag {
                 writeln!(
                     w,

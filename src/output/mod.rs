@@ -4,7 +4,9 @@
 
 pub mod batch;
 pub mod eval_report;
+pub mod fit_report;
 pub mod human;
+mod learned;
 pub mod record;
 pub mod snippet;
 pub mod summary;

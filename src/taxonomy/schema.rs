@@ -103,16 +103,25 @@ pub struct SettingsDef {
     /// Confidence at or above which a tag is emitted.
     #[serde(default = "default_threshold")]
     pub threshold: f64,
+    /// Whether the built-in learned model takes part (`model: false`: the
+    /// rules alone decide, as with `--no-model`).
+    #[serde(default = "default_model")]
+    pub model: bool,
 }
 
 fn default_threshold() -> f64 {
     0.5
 }
 
+fn default_model() -> bool {
+    true
+}
+
 impl Default for SettingsDef {
     fn default() -> Self {
         SettingsDef {
             threshold: default_threshold(),
+            model: default_model(),
         }
     }
 }

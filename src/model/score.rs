@@ -1,0 +1,250 @@
+//! Scoring a text with a loaded model, combining it with the rules, and the
+//! reason that explains the model's part.
+
+use super::features::{Found, Span, fold_word, is_function_word, visit};
+use super::optimise::sigmoid;
+use super::{Model, NONE};
+use crate::classification::{Evidence, Reason};
+use crate::engine::{Analysis, Engine};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+
+/// Which layers decide the tags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Rules and model combined (the default when a model is attached).
+    #[default]
+    Combined,
+    /// The rules alone, as with `--no-model`.
+    RulesOnly,
+    /// The model alone (for `aitag eval`'s comparison).
+    ModelOnly,
+}
+
+/// Token -> (word index, is a function word).
+type Remembered = FxHashMap<Box<str>, (u32, bool)>;
+
+thread_local! {
+    /// Token -> its word in the vocabulary of the model `uid`. A word's key
+    /// is its Snowball stem, and stemming every token again (the matcher
+    /// already did) was a third of a batch's time with the model; a batch's
+    /// texts share most of their words, so each thread remembers them.
+    static WORDS: RefCell<(usize, Remembered)> = RefCell::default();
+}
+
+/// How many tokens a thread remembers before it starts afresh.
+const REMEMBERED: usize = 200_000;
+
+/// How many features a model reason shows.
+const SHOWN: usize = 5;
+
+/// The model's verdict on one text.
+pub(crate) struct Learned {
+    /// Features present, each once (at its first occurrence), by feature,
+    /// with its value (idf, the vector scaled to unit length).
+    present: Vec<(u32, Span, f64)>,
+    /// Per tag: the calibrated probability, if the tag has a model.
+    pub probability: Vec<Option<f64>>,
+}
+
+impl Model {
+    pub(crate) fn score(&self, engine: &Engine, a: &Analysis) -> Learned {
+        let mut present: Vec<(u32, Span)> = Vec::new();
+        let word = |token: &str| self.word_of(token);
+        visit(engine, a, word, |found, span| {
+            let f = match found {
+                Found::Word(&w) if w != NONE => self.unigram[w as usize],
+                Found::Pair(&x, &y) if x != NONE && y != NONE => {
+                    self.pairs.get(&(x, y)).copied().unwrap_or(NONE)
+                }
+                Found::Word(_) | Found::Pair(..) => NONE,
+                Found::Rule(r) => self.rule_feature[r],
+                Found::Lexicon(l) => self.lexicon_feature[l],
+            };
+            if f != NONE {
+                present.push((f, span));
+            }
+        });
+        present.sort_unstable();
+        present.dedup_by_key(|p| p.0);
+        let norm = present
+            .iter()
+            .map(|&(f, _)| self.idf[f as usize].powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let present: Vec<(u32, Span, f64)> = present
+            .into_iter()
+            .map(|(f, span)| (f, span, self.idf[f as usize] / norm))
+            .collect();
+        let n = self.tags.len();
+        let mut z: Vec<f64> = self.tags.iter().map(|t| t.bias).collect();
+        for &(f, _, x) in &present {
+            let row = &self.weights[f as usize * n..(f as usize + 1) * n];
+            for (zt, &w) in z.iter_mut().zip(row) {
+                *zt += w as f64 * x;
+            }
+        }
+        let probability = self
+            .tags
+            .iter()
+            .zip(&z)
+            .map(|(t, &z)| t.fitted.then(|| sigmoid(t.scale * z + t.shift)))
+            .collect();
+        Learned {
+            present,
+            probability,
+        }
+    }
+
+    /// The index of a token's word in the vocabulary (or NONE), and whether
+    /// it is a function word.
+    fn word_of(&self, token: &str) -> (u32, bool) {
+        WORDS.with_borrow_mut(|(model, words)| {
+            if *model != self.uid {
+                words.clear();
+                *model = self.uid;
+            }
+            if let Some(&w) = words.get(token) {
+                return w;
+            }
+            if words.len() >= REMEMBERED {
+                words.clear();
+            }
+            let key = fold_word(token);
+            let w = self.words.get(key.as_ref()).copied().unwrap_or(NONE);
+            let w = (w, is_function_word(token));
+            words.insert(token.into(), w);
+            w
+        })
+    }
+
+    /// The model's say on a tag under `mode`: the tag's confidence and
+    /// whether the model gives the tag; None where it has no say.
+    /// Combined, the confidence is the noisy-OR of the rules' and the model's.
+    pub(crate) fn decide(
+        &self,
+        learned: &Learned,
+        tag: usize,
+        rule_confidence: f64,
+        mode: Mode,
+    ) -> Option<(f64, bool)> {
+        let p = learned.probability[tag]?;
+        let gives = self.tags[tag].threshold.is_some_and(|th| p + 1e-9 >= th);
+        match mode {
+            Mode::RulesOnly => None,
+            Mode::Combined => Some((1.0 - (1.0 - rule_confidence) * (1.0 - p), gives)),
+            Mode::ModelOnly => Some((p, gives)),
+        }
+    }
+
+    /// Whether the model on its own gives the tag.
+    pub(crate) fn gives(&self, learned: &Learned, tag: usize) -> bool {
+        matches!(
+            self.decide(learned, tag, 0.0, Mode::ModelOnly),
+            Some((_, true))
+        )
+    }
+
+    /// The model's reason for a tag: the features present that pushed it up
+    /// most, with their spans. None when no feature present pushed it up.
+    pub(crate) fn reason(
+        &self,
+        engine: &Engine,
+        a: &Analysis,
+        learned: &Learned,
+        tag: usize,
+    ) -> Option<Reason> {
+        let p = learned.probability[tag]?;
+        let n = self.tags.len();
+        let mut top: Vec<(f64, u32, Span)> = learned
+            .present
+            .iter()
+            .map(|&(f, span, x)| (self.weights[f as usize * n + tag] as f64 * x, f, span))
+            .filter(|&(w, _, _)| w > 0.0)
+            .collect();
+        top.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)));
+        // One entry per span (a word may also be a lexicon's hit), the
+        // strongest.
+        let mut spans: Vec<Span> = Vec::with_capacity(SHOWN);
+        top.retain(|&(_, _, span)| {
+            if spans.len() == SHOWN || spans.contains(&span) {
+                return false;
+            }
+            spans.push(span);
+            true
+        });
+        if top.is_empty() {
+            return None;
+        }
+        let evidence = top
+            .iter()
+            .map(|&(w, f, (start, end))| {
+                let (start, end) = a.norm.orig_span(start as usize, end as usize);
+                Evidence {
+                    text: a.original[start..end].to_string(),
+                    start,
+                    end,
+                    weight: Some(round(w)),
+                    feature: self.feature_label(engine, f),
+                }
+            })
+            .collect();
+        let id = &engine.taxonomy().tags[tag].id;
+        Some(Reason {
+            rule: format!("model.{id}"),
+            tag: id.clone(),
+            because: format!(
+                "In the {} labeled incidents the model was fit on, these words and rules went with {id}.",
+                self.records
+            ),
+            weight: round(p),
+            effective_weight: round(p),
+            evidence,
+            hedged_by: None,
+            learned: true,
+        })
+    }
+
+    /// A rule feature is shown by its rule id, a lexicon by `lexicon:NAME`.
+    fn feature_label(&self, engine: &Engine, f: u32) -> Option<String> {
+        if let Some(r) = self.rule_feature.iter().position(|&x| x == f) {
+            return Some(engine.taxonomy().rules[r].def.id.clone());
+        }
+        self.lexicon_feature
+            .iter()
+            .position(|&x| x == f)
+            .map(|l| format!("lexicon:{}", engine.lexicon_name(l)))
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::Taxonomy;
+
+    #[test]
+    fn remembered_words_are_the_vocabulary_words_of_this_model() {
+        let taxonomy = Taxonomy::embedded().unwrap();
+        let one = Model::builtin_for(&taxonomy).unwrap().unwrap();
+        let two = Model::builtin_for(&taxonomy).unwrap().unwrap();
+        assert_ne!(one.uid, two.uid);
+        for token in [
+            "hacked", "hacking", "police", "the", "zzzq", "hacked", "police",
+        ] {
+            let expected = one
+                .words
+                .get(fold_word(token).as_ref())
+                .copied()
+                .unwrap_or(NONE);
+            assert_eq!(one.word_of(token).0, expected, "{token}");
+            assert_eq!(two.word_of(token).0, expected, "{token}");
+        }
+        assert!(one.word_of("the").1 && !one.word_of("police").1);
+        assert_ne!(one.word_of("police").0, NONE);
+        assert_eq!(one.word_of("hacked"), one.word_of("hacking"));
+    }
+}
