@@ -6,6 +6,7 @@ mod lines;
 mod load;
 pub mod schema;
 mod validate;
+mod yaml_guard;
 
 use crate::error::{Location, Result};
 pub use load::Source;
