@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// What can stand in a record's place: a record that cannot be used, or a
@@ -85,6 +85,8 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
         options.chunk_records = NonZeroUsize::MIN;
         input_options.format.get_or_insert(input::Format::Lines);
     }
+    let signals = Signals::catch()?;
+    options.stop = Some(signals.stop);
     let bytes_read = Arc::new(AtomicU64::new(0));
     let stdout_tty = io::stdout().is_terminal();
     let mut progress = Progress::new(total_size(&files), bytes_read.clone());
@@ -106,6 +108,7 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
     )?;
     let mut summary = Summary::new(engine.taxonomy());
     let mut failed = false;
+    let mut stderr_failed = false;
     let only = &args.only;
     let mut repeats = Repeats::default();
     batch::run(&engine, input, &options, |item| {
@@ -127,27 +130,83 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
                 summary.add_error();
                 summary.emitted += 1;
                 if errors_on_stderr && repeats.show(&e.message) {
-                    progress.suspend_if(true, || eprintln!("aitag: {e}"));
+                    stderr_failed |= !progress.suspend_if(true, || warn(&e));
                 }
                 progress.suspend_if(output_under_bar, || printer.record(Item::Error(e)))?;
             }
             Err(BatchError::File(e)) => {
                 failed = true;
-                progress.suspend_if(true, || eprintln!("aitag: {e}"));
+                stderr_failed |= !progress.suspend_if(true, || warn(&e));
             }
         }
         Ok::<(), io::Error>(())
     })?;
+    // Also after a signal: the output so far is then whole (a JSON array closed).
     printer.finish()?;
     progress.finish();
+    if let Some(code) = signals.exit_code() {
+        return Ok(code);
+    }
     for (message, n) in repeats.unshown() {
-        eprintln!("aitag: … and {n} more records with the same error: {message}");
+        let _ = writeln!(
+            io::stderr(),
+            "aitag: … and {n} more records with the same error: {message}"
+        );
     }
     if args.summary {
         let stderr = io::stderr();
         write_summary(&mut stderr.lock(), &summary, stderr.is_terminal())?;
     }
-    Ok(if failed { FAILURE } else { CLEAN })
+    Ok(if failed || stderr_failed {
+        FAILURE
+    } else {
+        CLEAN
+    })
+}
+
+/// Writes a message on stderr; false when it could not be written (stderr
+/// on a full disk), which must not panic as `eprintln!` does.
+fn warn(message: &dyn std::fmt::Display) -> bool {
+    writeln!(io::stderr().lock(), "aitag: {message}").is_ok()
+}
+
+/// SIGINT and SIGTERM, caught for the length of a batch run: either stops
+/// the run after the record being written (batch::BatchOptions::stop), and
+/// the process then exits with the signal's conventional status (128 + its
+/// number), its output a whole prefix of what it would have written.
+struct Signals {
+    stop: &'static AtomicBool,
+    interrupt: Arc<AtomicBool>,
+    terminate: Arc<AtomicBool>,
+}
+
+impl Signals {
+    fn catch() -> io::Result<Signals> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        // One flag for the whole process, which lives until it exits.
+        let stop: &'static Arc<AtomicBool> = Box::leak(Box::new(Arc::new(AtomicBool::new(false))));
+        let interrupt = Arc::new(AtomicBool::new(false));
+        let terminate = Arc::new(AtomicBool::new(false));
+        for (signal, which) in [(SIGINT, &interrupt), (SIGTERM, &terminate)] {
+            signal_hook::flag::register(signal, Arc::clone(which))?;
+            signal_hook::flag::register(signal, Arc::clone(stop))?;
+        }
+        Ok(Signals {
+            stop,
+            interrupt,
+            terminate,
+        })
+    }
+
+    fn exit_code(&self) -> Option<u8> {
+        if self.terminate.load(Ordering::SeqCst) {
+            Some(128 + signal_hook::consts::SIGTERM as u8)
+        } else if self.interrupt.load(Ordering::SeqCst) {
+            Some(128 + signal_hook::consts::SIGINT as u8)
+        } else {
+            None
+        }
+    }
 }
 
 /// Whether a bad record is also reported on stderr. On a terminal that

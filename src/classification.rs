@@ -43,7 +43,11 @@ pub struct Reason {
     pub weight: f64,
     /// The weight after hedging ("allegedly", "may have") was applied.
     pub effective_weight: f64,
+    /// At most `MAX_EVIDENCE` spans, in text order.
     pub evidence: Vec<Evidence>,
+    /// How many more spans the rule matched than `evidence` keeps.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub evidence_omitted: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hedged_by: Option<Evidence>,
     /// The reason is the learned model's (`model.TAG`), not a rule's.
@@ -95,7 +99,15 @@ pub struct Suppressed {
     pub rule: String,
     pub tag: String,
     pub because: String,
+    /// At most `MAX_EVIDENCE` pairs.
     pub negated: Vec<NegatedEvidence>,
+    /// How many more negated spans there were than `negated` keeps.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub negated_omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -23,6 +23,14 @@ const FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::parse();
+    if stdout_was_closed() {
+        // Writing into the runtime's /dev/null would lose every record and exit 0.
+        let _ = writeln!(
+            io::stderr(),
+            "aitag: stdout is closed: nothing can be written"
+        );
+        return ExitCode::from(FAILURE);
+    }
     set_colour(cli.global.color);
     set_width();
     match run(cli) {
@@ -30,10 +38,38 @@ fn main() -> ExitCode {
         // A closed pipe (`aitag … | head`) is the reader's choice, not an error.
         Err(AppError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(TAGGED),
         Err(e) => {
-            eprintln!("aitag: {e}");
+            // Nothing more can be said when stderr fails too (a full disk).
+            let _ = writeln!(io::stderr(), "aitag: {e}");
             ExitCode::from(FAILURE)
         }
     }
+}
+
+/// Whether the process was started with stdout closed (`>&-`). The Rust
+/// runtime then opens /dev/null read-write on it, where a shell's
+/// `>/dev/null` opens it write-only, so that is what tells them apart.
+#[cfg(unix)]
+fn stdout_was_closed() -> bool {
+    // SAFETY: fstat and fcntl only read the state of descriptor 1 into
+    // memory we own.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        let mut null: libc::stat = std::mem::zeroed();
+        if libc::fstat(1, &mut st) != 0 {
+            return true;
+        }
+        let flags = libc::fcntl(1, libc::F_GETFL);
+        flags >= 0
+            && flags & libc::O_ACCMODE == libc::O_RDWR
+            && (st.st_mode & libc::S_IFMT) == libc::S_IFCHR
+            && libc::stat(c"/dev/null".as_ptr(), &mut null) == 0
+            && st.st_rdev == null.st_rdev
+    }
+}
+
+#[cfg(not(unix))]
+fn stdout_was_closed() -> bool {
+    false
 }
 
 fn set_colour(choice: ColorChoice) {
@@ -212,6 +248,25 @@ fn run(cli: Cli) -> Result<u8, AppError> {
     Ok(code)
 }
 
+/// The text on stdin, which holds one record: as long as any reader accepts
+/// (a larger one would be held whole in memory).
+fn read_stdin_text() -> Result<String, Error> {
+    let max = input::MAX_RECORD_BYTES;
+    let mut bytes = Vec::new();
+    io::stdin()
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Input(format!("cannot read stdin: {e}")))?;
+    if bytes.len() > max {
+        let mib = max / (1024 * 1024);
+        return Err(Error::Input(format!(
+            "stdin holds more than {mib} MiB, the most one text may have (aitag batch reads many)"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Input(format!("cannot read stdin as UTF-8 text: {e}")))
+}
+
 /// Writes one JSON document and a newline. serde_json's errors are turned
 /// back into the I/O error they wrap, so that a closed pipe stays a closed
 /// pipe (quiet, exit 0) instead of an error of another kind.
@@ -247,11 +302,7 @@ fn classify_text(args: &cli::ClassifyArgs) -> Result<String, AppError> {
         if io::stdin().is_terminal() {
             eprintln!("aitag: reading the incident from stdin; Ctrl-D ends it");
         }
-        let mut s = String::new();
-        io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| Error::Input(format!("cannot read stdin as UTF-8 text: {e}")))?;
-        Ok(s)
+        Ok(read_stdin_text()?)
     };
     if !args.files.is_empty() {
         if !args.text.is_empty() {
@@ -362,7 +413,7 @@ fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
                     }
                 }
                 Err(e) => {
-                    eprintln!("aitag: {e}");
+                    let _ = writeln!(io::stderr(), "aitag: {e}");
                     evaluations.iter_mut().for_each(Evaluation::add_error);
                 }
             }
@@ -385,7 +436,8 @@ fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
     }
     let missing = &report.coverage.missing;
     if !missing.is_empty() {
-        eprintln!(
+        let _ = writeln!(
+            io::stderr(),
             "aitag: {} gold id(s) not found in the data: {}",
             missing.len(),
             missing.join(", ")

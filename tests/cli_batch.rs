@@ -151,7 +151,7 @@ fn csv_and_tsv_round_trip_through_a_csv_parser() {
             expected.extend(TAXONOMY_TAGS);
             expected.extend(["rules", "error", "file", "line"]);
             if explain {
-                expected.push("reasons");
+                expected.extend(["reasons", "text"]);
             }
             assert_eq!(header, expected, "{format} header");
             let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

@@ -24,10 +24,12 @@ pub mod summary;
 use crate::classification::Classification;
 use crate::engine::{ClassifyOptions, Engine};
 use crate::input::{Record, RecordError};
-use crossbeam_channel::{Receiver, Sender, bounded, select};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded, select};
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 pub use summary::Summary;
 
@@ -46,6 +48,10 @@ pub struct BatchOptions {
     /// Most records in one chunk: [`CHUNK_RECORDS`], or 1 when someone types
     /// the input and wants each result at once.
     pub chunk_records: NonZeroUsize,
+    /// When set (by a signal handler, say), `run` stops once the record being
+    /// shown to the sink is done, even while the reader waits for input, and
+    /// returns `Ok`: what the sink saw is then a prefix of the output.
+    pub stop: Option<&'static AtomicBool>,
 }
 
 impl Default for BatchOptions {
@@ -54,6 +60,7 @@ impl Default for BatchOptions {
             jobs: default_jobs(),
             classify: ClassifyOptions::default(),
             chunk_records: NonZeroUsize::new(CHUNK_RECORDS).expect("CHUNK_RECORDS is not zero"),
+            stop: None,
         }
     }
 }
@@ -138,12 +145,15 @@ where
         // Only the workers may keep the channels open, so that they close
         // when the work is done.
         drop((work_rx, done_tx, stop_rx));
-        let result = reorder(&done_rx, &spent_tx, &token_tx, &mut sink);
+        let result = reorder(&done_rx, &spent_tx, &token_tx, options.stop, &mut sink);
         // On a sink error, closing these makes the workers and the reader stop.
         drop((done_rx, spent_tx, token_tx, stop_tx));
         result
     });
+    let stopped = options.stop.is_some_and(|s| s.load(Ordering::SeqCst));
     match outcome {
+        // The reader may be blocked on its input: it is left behind.
+        Ok(()) if stopped => Ok(()),
         Ok(()) => {
             if let Err(panic) = reader.join() {
                 panic::resume_unwind(panic);
@@ -262,14 +272,33 @@ fn reorder<E, X>(
     done: &Receiver<Done<Result<Classified, E>>>,
     spent: &[Sender<Vec<Result<Classified, E>>>],
     tokens: &Sender<()>,
+    stop: Option<&'static AtomicBool>,
     sink: &mut impl FnMut(&Result<Classified, E>) -> Result<(), X>,
 ) -> Result<(), X> {
     let mut waiting: BTreeMap<u64, (usize, Vec<Result<Classified, E>>)> = BTreeMap::new();
     let mut next = 0u64;
-    for (seq, worker, chunk) in done {
+    let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
+    loop {
+        // Without a stop flag, wait as long as it takes; with one, look at it
+        // now and then, since a signal does not interrupt the wait.
+        let received = match stop {
+            None => done.recv().ok(),
+            Some(_) => match done.recv_timeout(STOP_POLL) {
+                Ok(d) => Some(d),
+                Err(RecvTimeoutError::Timeout) if stopped() => return Ok(()),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => None,
+            },
+        };
+        let Some((seq, worker, chunk)) = received else {
+            break;
+        };
         waiting.insert(seq, (worker, chunk));
         while let Some((worker, chunk)) = waiting.remove(&next) {
             for item in &chunk {
+                if stopped() {
+                    return Ok(());
+                }
                 sink(item)?;
             }
             next += 1;
@@ -281,6 +310,9 @@ fn reorder<E, X>(
     }
     Ok(())
 }
+
+/// How often a stop flag is looked at while no chunk comes.
+const STOP_POLL: Duration = Duration::from_millis(50);
 
 #[cfg(test)]
 mod tests {

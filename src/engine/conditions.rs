@@ -187,36 +187,94 @@ pub fn eval_into(cond: &Cond, view: &View, out: &mut Vec<u32>) -> bool {
                 return false;
             }
             let end = out.len();
-            // The pairs close enough go after both lists, which then go.
-            for ia in start..mid {
-                let i = out[ia];
-                let x = &view.hits[i as usize];
-                for ib in mid..end {
-                    let j = out[ib];
-                    let y = &view.hits[j as usize];
-                    if i == j || overlaps(x, y) {
-                        continue;
-                    }
-                    let gap = if y.tok_start >= x.tok_end {
-                        y.tok_start - x.tok_end
-                    } else if x.tok_start >= y.tok_end {
-                        if *ordered {
-                            continue;
-                        }
-                        x.tok_start - y.tok_end
-                    } else {
-                        0
-                    };
-                    if gap <= *within {
-                        out.push(i);
-                        out.push(j);
-                    }
-                }
-            }
+            let found = near_pairs(view, &out[start..mid], &out[mid..end], *within, *ordered);
+            out.extend(found);
             out.drain(start..end);
             out.len() > start
         }
     }
+}
+
+/// The hits of `a` and of `b` that have a partner on the other side close
+/// enough. Both sides are sorted by first token, and each hit looks for
+/// partners only among the hits that start from its own first token to
+/// `within` tokens past its end, so that the work grows with the pairs that
+/// can qualify and not with `|a| × |b|` (a text-wide rule over a long text
+/// was quadratic).
+fn near_pairs(view: &View, a: &[u32], b: &[u32], within: u32, ordered: bool) -> Vec<u32> {
+    let by_token = |list: &[u32]| {
+        let mut v = list.to_vec();
+        v.sort_unstable_by_key(|&i| (view.hits[i as usize].tok_start, i));
+        v.dedup();
+        v
+    };
+    let (a, b) = (by_token(a), by_token(b));
+    let qualifies = |i: u32, j: u32| {
+        let x = &view.hits[i as usize];
+        let y = &view.hits[j as usize];
+        if i == j || overlaps(x, y) {
+            return false;
+        }
+        let gap = if y.tok_start >= x.tok_end {
+            y.tok_start - x.tok_end
+        } else if x.tok_start >= y.tok_end {
+            if ordered {
+                return false;
+            }
+            x.tok_start - y.tok_end
+        } else {
+            0
+        };
+        gap <= within
+    };
+    let mut marked_a = vec![false; a.len()];
+    let mut marked_b = vec![false; b.len()];
+    // `from` looks at the hits of `to` whose first token lies in its window
+    // (a later one, or the same); `pair` is told (index in from, index in to).
+    let scan = |from: &[u32], to: &[u32], same_start: bool, pair: &mut dyn FnMut(usize, usize)| {
+        for (p, &i) in from.iter().enumerate() {
+            let x = &view.hits[i as usize];
+            let first = to.partition_point(|&j| {
+                let t = view.hits[j as usize].tok_start;
+                if same_start {
+                    t < x.tok_start
+                } else {
+                    t <= x.tok_start
+                }
+            });
+            let last = x.tok_end.saturating_add(within);
+            for (q, &j) in to.iter().enumerate().skip(first) {
+                if view.hits[j as usize].tok_start > last {
+                    break;
+                }
+                pair(p, q);
+            }
+        }
+    };
+    // Pairs where b starts at or after a, then those where a starts after b:
+    // together every pair that can be close enough, each seen once.
+    scan(&a, &b, true, &mut |p, q| {
+        if qualifies(a[p], b[q]) {
+            marked_a[p] = true;
+            marked_b[q] = true;
+        }
+    });
+    scan(&b, &a, false, &mut |q, p| {
+        if qualifies(a[p], b[q]) {
+            marked_a[p] = true;
+            marked_b[q] = true;
+        }
+    });
+    let pick = |list: &[u32], marks: &[bool]| -> Vec<u32> {
+        list.iter()
+            .zip(marks)
+            .filter(|(_, m)| **m)
+            .map(|(&i, _)| i)
+            .collect()
+    };
+    let mut found = pick(&a, &marked_a);
+    found.extend(pick(&b, &marked_b));
+    found
 }
 
 fn overlaps(x: &Hit, y: &Hit) -> bool {

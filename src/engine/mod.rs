@@ -8,6 +8,8 @@ mod matcher;
 mod regexes;
 mod scoring;
 
+pub use scoring::MAX_EVIDENCE;
+
 use crate::classification::Classification;
 use crate::error::{Error, Location, Result, TaxonomyError};
 use crate::taxonomy::Taxonomy;

@@ -12,10 +12,16 @@ fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// The span of a hit in the original text.
+/// The span of a hit in the original text, without the white space around
+/// it (a hit at the end of a text would otherwise take in the text's final
+/// newline: folding drops trailing white space, so the end maps to the text's).
 fn span(a: &Analysis, hit: u32) -> (usize, usize) {
     let h = &a.hits[hit as usize];
-    a.norm.orig_span(h.start as usize, h.end as usize)
+    let (start, end) = a.norm.orig_span(h.start as usize, h.end as usize);
+    let inner = &a.original[start..end];
+    let trimmed = inner.trim_start();
+    let start = start + (inner.len() - trimmed.len());
+    (start, start + trimmed.trim_end().len())
 }
 
 fn evidence_at(a: &Analysis, (start, end): (usize, usize)) -> Evidence {
@@ -26,26 +32,38 @@ pub(crate) fn evidence(a: &Analysis, hit: u32) -> Evidence {
     evidence_at(a, span(a, hit))
 }
 
+/// The most evidence spans one reason keeps (and the most negated spans one
+/// suppressed rule keeps). A text-wide rule over a long text can match
+/// thousands of times; the reason then shows the first ones and says how
+/// many it left out, so that output stays linear in the text however many
+/// rules match it. No record of the AIID set comes near it.
+pub const MAX_EVIDENCE: usize = 64;
+
 /// The evidence of a rule, without spans that lie inside another one ("weights"
-/// inside "model weights" when both phrases matched). Spans are compared
+/// inside "model weights" when both phrases matched), in text order, and how
+/// many spans past [`MAX_EVIDENCE`] were left out. Spans are compared
 /// first, so that only the evidence kept copies its text.
-fn evidence_list(a: &Analysis, hits: &[u32]) -> Vec<Evidence> {
-    let all: Vec<(usize, usize)> = hits.iter().map(|&h| span(a, h)).collect();
-    let mut kept: Vec<(usize, usize)> = all
-        .iter()
-        .enumerate()
-        .filter(|&(i, &(start, end))| {
-            !all.iter().enumerate().any(|(j, &(o_start, o_end))| {
-                j != i
-                    && o_start <= start
-                    && end <= o_end
-                    && (o_end - o_start > end - start || j < i)
-            })
-        })
-        .map(|(_, &s)| s)
-        .collect();
-    kept.sort_unstable();
-    kept.into_iter().map(|s| evidence_at(a, s)).collect()
+fn evidence_list(a: &Analysis, hits: &[u32]) -> (Vec<Evidence>, usize) {
+    let mut all: Vec<(usize, usize)> = hits.iter().map(|&h| span(a, h)).collect();
+    // By start, the longest first: a span lies inside another exactly when
+    // an earlier one reaches as far, so one sweep finds them.
+    all.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+    all.dedup();
+    let mut reach = None;
+    let mut kept = Vec::new();
+    for (start, end) in all {
+        if reach.is_some_and(|r| r >= end) {
+            continue;
+        }
+        reach = Some(end);
+        kept.push((start, end));
+    }
+    let omitted = kept.len().saturating_sub(MAX_EVIDENCE);
+    kept.truncate(MAX_EVIDENCE);
+    (
+        kept.into_iter().map(|s| evidence_at(a, s)).collect(),
+        omitted,
+    )
 }
 
 pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions) -> Classification {
@@ -65,13 +83,15 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         } else {
             weight
         };
+        let (kept, evidence_omitted) = evidence_list(a, &f.evidence);
         let reason = Reason {
             rule: def.id.clone(),
             tag: def.tag.clone(),
             because: def.because.trim().to_string(),
             weight,
             effective_weight: round(effective),
-            evidence: evidence_list(a, &f.evidence),
+            evidence: kept,
+            evidence_omitted,
             hedged_by: f.hedged_by.map(|h| evidence(a, h)),
             learned: false,
         };
@@ -236,9 +256,11 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
                     rule: def.id.clone(),
                     tag: def.tag.clone(),
                     because: def.because.trim().to_string(),
+                    negated_omitted: b.negated.len().saturating_sub(MAX_EVIDENCE),
                     negated: b
                         .negated
                         .iter()
+                        .take(MAX_EVIDENCE)
                         .map(|&(hit, trigger)| NegatedEvidence {
                             evidence: evidence(a, hit),
                             trigger: evidence(a, trigger),

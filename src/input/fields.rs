@@ -166,10 +166,19 @@ pub fn check_columns(columns: &[String], options: &InputOptions) -> Result<Vec<S
     Ok(warnings)
 }
 
-/// Joins the non-empty parts with ". ", or only a space after a part that
-/// already ends a sentence, so that a title and a description read as two
-/// sentences to the sentence splitter.
+/// The text of a record's parts. One part with text is the text as given,
+/// white space and all, so that evidence offsets count in the field the user
+/// wrote. Several are trimmed and joined with ". ", or only a space after a
+/// part that already ends a sentence, so that a title and a description read
+/// as two sentences to the sentence splitter (`--explain` output carries the
+/// joined text, which offsets then count in). Only white space: empty.
 pub fn join(parts: &[Cow<'_, str>]) -> String {
+    let mut with_text = parts.iter().filter(|p| !p.trim().is_empty());
+    match (with_text.next(), with_text.next()) {
+        (None, _) => return String::new(),
+        (Some(only), None) => return only.to_string(),
+        _ => {}
+    }
     let mut text = String::new();
     for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         if !text.is_empty() {
@@ -273,6 +282,29 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("holds an array"), "{}", e.message);
+    }
+
+    /// Issue #12, item 9: offsets counted from the trimmed field.
+    #[test]
+    fn one_field_is_the_text_as_given() {
+        let r = record(
+            &InputOptions::default(),
+            &[("text", text("  Bot leaked data.\n"))],
+        )
+        .unwrap();
+        assert_eq!(r.text, "  Bot leaked data.\n");
+        let r = record(
+            &InputOptions::default(),
+            &[("title", text("  Only title ")), ("description", text(" "))],
+        )
+        .unwrap();
+        assert_eq!(r.text, "  Only title ");
+        let r = record(
+            &InputOptions::default(),
+            &[("title", text(" A ")), ("description", text(" B "))],
+        )
+        .unwrap();
+        assert_eq!(r.text, "A. B");
     }
 
     #[test]

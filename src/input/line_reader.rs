@@ -91,10 +91,14 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
-/// Whether a line holds nothing but whitespace (as bytes, so that it also
-/// works on lines that are not valid UTF-8).
+/// Whether a line holds nothing but white space, Unicode's included (a line
+/// of U+3000 is as blank as one of spaces), so that every format skips the
+/// same lines. A line that is not valid UTF-8 is not blank.
 pub fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(|b| b.is_ascii_whitespace())
+    if line.iter().all(|b| b.is_ascii_whitespace()) {
+        return true;
+    }
+    std::str::from_utf8(line).is_ok_and(|s| s.chars().all(char::is_whitespace))
 }
 
 #[cfg(test)]

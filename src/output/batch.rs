@@ -149,7 +149,7 @@ fn csv_io_error(e: csv::Error) -> io::Error {
 /// (emitted tags joined with `;`), one column per tag of the taxonomy with its
 /// confidence (0 when no evidence, also for tags below the threshold),
 /// `rules` (joined with `;`), `error`, `file`, `line`, and with `--explain`
-/// `reasons` (a JSON array).
+/// `reasons` (a JSON array) and `text` (what their offsets count in).
 struct DelimitedPrinter<'w> {
     w: csv::Writer<Box<dyn Write + 'w>>,
     tags: Vec<String>,
@@ -176,7 +176,8 @@ impl<'w> DelimitedPrinter<'w> {
         header.extend(tags.iter().map(String::as_str));
         header.extend(["rules", "error", "file", "line"]);
         if explain {
-            header.push("reasons");
+            // `text`: what the evidence offsets of `reasons` count in.
+            header.extend(["reasons", "text"]);
         }
         w.write_record(&header).map_err(csv_io_error)?;
         Ok(DelimitedPrinter {
@@ -225,6 +226,7 @@ impl RecordPrinter for DelimitedPrinter<'_> {
                     let reasons =
                         serde_json::to_string(&own_reasons(&cl.tags)).map_err(json_io_error)?;
                     self.row.push(reasons);
+                    self.row.push(c.record.text.clone());
                 }
             }
             Item::Error(e) => {
@@ -237,7 +239,7 @@ impl RecordPrinter for DelimitedPrinter<'_> {
                 self.row.push(e.source.file.clone());
                 self.row.push(e.source.line.to_string());
                 if self.explain {
-                    self.row.push(String::new());
+                    self.row.extend([String::new(), String::new()]);
                 }
             }
         }

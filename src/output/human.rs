@@ -204,6 +204,10 @@ pub fn write_classification(
             )?;
             write!(w, "{}", wrap(&r.because, "    "))?;
             write_quote(w, text, &r.evidence)?;
+            if r.evidence_omitted > 0 {
+                let more = format!("… and {} more matches not shown", r.evidence_omitted);
+                writeln!(w, "    {}", more.dimmed())?;
+            }
             if let Some(h) = &r.hedged_by {
                 writeln!(w, "    {} hedged by \"{}\"", "~".dimmed(), h.text)?;
             }
@@ -252,6 +256,10 @@ pub fn write_classification(
                     n.evidence.text,
                     n.trigger.text
                 )?;
+            }
+            if s.negated_omitted > 0 {
+                let more = format!("… and {} more negated matches not shown", s.negated_omitted);
+                writeln!(w, "    {}", more.dimmed())?;
             }
         }
     }

@@ -28,6 +28,10 @@ pub struct TaggedRecord<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub negated: &'a [Suppressed],
     pub source: &'a SourcePos,
+    /// Only with `--explain`: the text that evidence offsets count in (for
+    /// joined fields, the joined text, which the input does not hold as such).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -136,6 +140,7 @@ impl<'a> OutputRecord<'a> {
             overlaps,
             negated: if explain { &cl.negated } else { &[] },
             source: &c.record.source,
+            text: explain.then_some(c.record.text.as_str()),
         })
     }
 

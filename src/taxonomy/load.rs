@@ -18,61 +18,181 @@ pub struct Source {
     pub text: Cow<'static, str>,
 }
 
+/// The largest taxonomy file read, and the most all files together may
+/// hold: the built-in taxonomy is well under 1 MiB, and a 100 MB file took
+/// a minute and 4.6 GiB to refuse.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
+/// The most files, and the deepest folder, a taxonomy directory may have.
+const MAX_FILES: usize = 10_000;
+const MAX_DEPTH: usize = 32;
+
+fn located(file: &Path, line: Option<usize>, column: Option<usize>, message: String) -> Error {
+    Error::Taxonomy(vec![TaxonomyError {
+        location: Location {
+            file: file.display().to_string(),
+            line,
+            column,
+        },
+        message,
+    }])
+}
+
 pub fn read_path(path: &Path) -> Result<Vec<Source>> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_file() {
-        let text = std::fs::read_to_string(path).map_err(io)?;
-        return Ok(vec![Source {
-            name: path.display().to_string(),
-            text: text.into(),
-        }]);
+    if !meta.is_dir() {
+        return Ok(vec![read_file(path, &meta)?]);
     }
     let mut files = Vec::new();
-    collect_yaml(path, &mut files)?;
-    files.sort();
+    let mut visited = Vec::new();
+    collect_yaml(path, 0, &mut visited, &mut files)?;
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     if files.is_empty() {
-        return Err(Error::Taxonomy(vec![TaxonomyError {
-            location: Location {
-                file: path.display().to_string(),
-                line: None,
-                column: None,
-            },
-            message: "no .yaml or .yml files in this directory".into(),
-        }]));
+        return Err(located(
+            path,
+            None,
+            None,
+            "no .yaml or .yml files in this directory".into(),
+        ));
     }
+    let mut total = 0;
     files
         .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|source| Error::Io {
-                path: p.clone(),
-                source,
-            })?;
-            Ok(Source {
-                name: p.display().to_string(),
-                text: text.into(),
-            })
+        .map(|(p, meta)| {
+            total += meta.len();
+            if total > MAX_TOTAL_BYTES {
+                let mib = MAX_TOTAL_BYTES >> 20;
+                return Err(located(
+                    &p,
+                    None,
+                    None,
+                    format!("the taxonomy files hold more than {mib} MiB together"),
+                ));
+            }
+            read_file(&p, &meta)
         })
         .collect()
 }
 
-fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+/// One file's text, if it is a regular file of at most [`MAX_FILE_BYTES`]
+/// of UTF-8 (a FIFO would block the load; UTF-16 and bad bytes are named
+/// where they are).
+fn read_file(path: &Path, meta: &std::fs::Metadata) -> Result<Source> {
+    if !meta.is_file() {
+        return Err(located(
+            path,
+            None,
+            None,
+            "not a regular file (a FIFO, socket or device is not read)".into(),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        let mib = MAX_FILE_BYTES >> 20;
+        return Err(located(
+            path,
+            None,
+            None,
+            format!("file larger than {mib} MiB, not read"),
+        ));
+    }
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).map_err(io)?, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    let text = decode_yaml(path, bytes)?;
+    Ok(Source {
+        name: path.display().to_string(),
+        text: text.into(),
+    })
+}
+
+/// The text of a taxonomy file, which must be UTF-8 (a BOM is dropped).
+pub(crate) fn decode_yaml(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(located(
+            path,
+            Some(1),
+            Some(1),
+            "the file is UTF-16: save it as UTF-8".into(),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            Err(located(
+                path,
+                Some(line),
+                Some(column),
+                "invalid UTF-8: taxonomy files must be UTF-8".into(),
+            ))
+        }
+    }
+}
+
+/// The YAML files under `dir`, with their metadata. Symbolic links are
+/// followed, but a directory already walked is not walked again (two links
+/// to each other made the walk exponential), and depth and count are bounded.
+fn collect_yaml(
+    dir: &Path,
+    depth: usize,
+    visited: &mut Vec<std::path::PathBuf>,
+    out: &mut Vec<(std::path::PathBuf, std::fs::Metadata)>,
+) -> Result<()> {
     let io = |source| Error::Io {
         path: dir.to_path_buf(),
         source,
     };
+    let canonical = std::fs::canonicalize(dir).map_err(io)?;
+    if visited.contains(&canonical) {
+        return Ok(());
+    }
+    visited.push(canonical);
+    if depth > MAX_DEPTH {
+        return Err(located(
+            dir,
+            None,
+            None,
+            format!("folders nested deeper than {MAX_DEPTH}"),
+        ));
+    }
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        if path.is_dir() {
-            collect_yaml(&path, out)?;
+        // A broken link is skipped like any file that is not YAML.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            collect_yaml(&path, depth + 1, visited, out)?;
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         ) {
-            out.push(path);
+            out.push((path, meta));
+            if out.len() > MAX_FILES {
+                return Err(located(
+                    dir,
+                    None,
+                    None,
+                    format!("more than {MAX_FILES} taxonomy files"),
+                ));
+            }
         }
     }
     Ok(())
@@ -291,6 +411,16 @@ fn find_cycle<'a>(
 fn parse_yaml(source: &Source) -> std::result::Result<FileDef, TaxonomyError> {
     if source.text.trim().is_empty() {
         return Ok(FileDef::default());
+    }
+    if let Some(p) = super::yaml_guard::check(&source.text) {
+        return Err(TaxonomyError {
+            location: Location {
+                file: source.name.clone(),
+                line: Some(p.line),
+                column: Some(p.column),
+            },
+            message: p.message,
+        });
     }
     serde_yaml::from_str(&source.text).map_err(|e| {
         let loc = e.location();

@@ -7,6 +7,7 @@ mod load;
 pub mod schema;
 mod suggest;
 mod validate;
+mod yaml_guard;
 
 use crate::error::{Location, Result};
 pub use load::{Source, locate_in};

@@ -1,0 +1,102 @@
+//! Time per record grows linearly with the text (issue #12, item 1): one
+//! long record takes about as long as four records of a quarter of its
+//! length. Checked by ratio, never by absolute time, so that a slow or busy
+//! machine cannot fail it; sizes are scaled down from the issue's (2 MiB
+//! against 4 × 512 KiB) to keep the debug-build suite fast. Before the fix
+//! (`near` compared every pair, evidence was deduplicated pair by pair) the
+//! ratio here was above 4.
+
+use aitag::{ClassifyOptions, Engine};
+use std::time::{Duration, Instant};
+
+/// Sentences that many rules fire on (text-wide ones, `near` ones) and that
+/// hold no negation or hedge trigger: the context scopes are timed apart.
+const SENTENCES: &[&str] = &[
+    "Hackers stole the model weights and leaked them online.",
+    "Stole model weights, leaked, hacked.",
+    "The reward model was gamed by the agent, exploiting a bug in the reward function.",
+    "The chatbot gave users harmful medical advice and the company deployed it before any testing.",
+    "Attackers used prompt injection to make the assistant leak private data.",
+];
+
+fn text_of(bytes: usize) -> String {
+    let mut s = String::with_capacity(bytes + 128);
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(SENTENCES[i % SENTENCES.len()]);
+        s.push(' ');
+        i += 1;
+    }
+    s
+}
+
+/// Only the densest sentence: every word is evidence of one text-wide rule.
+fn dense_text_of(bytes: usize) -> String {
+    SENTENCES[1].repeat(bytes / SENTENCES[1].len() + 1)
+}
+
+/// The best of three runs: noise only ever adds time.
+fn time(f: impl Fn()) -> Duration {
+    (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+fn classify_and_print(engine: &Engine, text: &str) -> usize {
+    let options = ClassifyOptions {
+        explain: true,
+        ..Default::default()
+    };
+    let c = engine.classify_with(text, &options);
+    serde_json::to_string(&c).unwrap().len()
+}
+
+#[test]
+fn one_long_record_costs_about_as_much_as_four_of_a_quarter_its_length() {
+    let engine = Engine::embedded().unwrap();
+    let quarter = dense_text_of(32 * 1024);
+    let whole = quarter.repeat(4);
+    let four = time(|| {
+        for _ in 0..4 {
+            classify_and_print(&engine, &quarter);
+        }
+    });
+    let one = time(|| {
+        classify_and_print(&engine, &whole);
+    });
+    let ratio = one.as_secs_f64() / four.as_secs_f64();
+    eprintln!("ratio {ratio:.2}: {one:?} against {four:?}");
+    assert!(
+        ratio <= 3.0,
+        "one record of {} KiB took {one:?}, four of {} KiB took {four:?} (ratio {ratio:.2})",
+        whole.len() / 1024,
+        quarter.len() / 1024
+    );
+}
+
+#[test]
+fn a_text_wide_rule_keeps_a_bounded_number_of_evidence_spans_and_says_so() {
+    let engine = Engine::embedded().unwrap();
+    let text = text_of(64 * 1024);
+    let options = ClassifyOptions {
+        explain: true,
+        ..Default::default()
+    };
+    let c = engine.classify_with(&text, &options);
+    let reasons: Vec<_> = c.tags.iter().flat_map(|t| &t.reasons).collect();
+    assert!(!reasons.is_empty());
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.evidence.len() <= aitag::engine::MAX_EVIDENCE)
+    );
+    let capped = reasons.iter().find(|r| r.evidence_omitted > 0).unwrap();
+    assert_eq!(capped.evidence.len(), aitag::engine::MAX_EVIDENCE);
+    let json = serde_json::to_string(capped).unwrap();
+    assert!(json.contains("\"evidence_omitted\":"), "{json}");
+}
