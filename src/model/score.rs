@@ -201,6 +201,7 @@ impl Model {
             effective_weight: round(p),
             evidence,
             hedged_by: None,
+            evidence_omitted: 0,
             learned: true,
         })
     }
