@@ -1,6 +1,7 @@
 #!/bin/sh
 # Refits the built-in model (models/default.json) from the training labels:
-# dev.jsonl and project-validation.jsonl, never test.jsonl or
+# dev.jsonl, project-validation.jsonl, the kinds-validation sets and the
+# silence corpus as untagged records, never test.jsonl or
 # project-holdout.jsonl (the held-out sets README reports on). Run it after
 # any change to the rules or lexicons; tests/model_fit.rs checks that the
 # committed file is what this script writes.
@@ -18,5 +19,6 @@ else
     cargo build --release --quiet
     AITAG=target/release/aitag
 fi
+python3 scripts/silence-negatives.py
 # shellcheck disable=SC2046
 "$AITAG" --no-model fit $(cat scripts/fit-model.args) -o models/default.json

@@ -730,6 +730,7 @@ fn text_and_id_fields_are_chosen_by_name() {
     let csv = "ref;ignored\nkey,summary,notes\nc1,Hackers stole the model weights.,x\n";
     let out = aitag()
         .args([
+            "--no-model",
             "batch",
             "-o",
             "jsonl",

@@ -201,7 +201,9 @@ fn completions_offer_tag_ids_and_subcommand_names() {
     let script = String::from_utf8(out.stdout).unwrap();
     let lists = script
         .lines()
-        .filter(|l| l.contains("::command") && l.contains("(classify taxonomy test batch"))
+        .filter(|l| {
+            l.contains("::command") && l.contains("(classify taxonomy test lint batch eval fit")
+        })
         .count();
     assert_eq!(lists, 2, "{script}");
 }
@@ -219,6 +221,7 @@ rules:
         - Someone ran a zorblax exploit against the assistant.
       silent:
         - The assistant answered a question.
+        - An exploit of the old kind hit the model.
 "#;
 
 #[test]

@@ -1,9 +1,12 @@
-//! The regression floor: the default rules must not get worse on the dev set.
+//! The regression floors: the default rules and model must not get worse on
+//! the held-out sets (test.jsonl and project-holdout.jsonl), which neither the
+//! rules were written from nor the model was fit on, so that a change that only
+//! fits dev cannot pass.
 //!
 //! Runs the built binary exactly as a curator would:
 //!
 //! ```sh
-//! aitag eval --gold tests/data/labels/dev.jsonl tests/data/aiid/incidents.jsonl \
+//! aitag eval --gold tests/data/labels/test.jsonl tests/data/aiid/incidents.jsonl \
 //!     --tags alignment,outer-alignment,competence,governance,resilience,security --output json
 //! ```
 //!
@@ -25,24 +28,33 @@ const FREQUENT: [&str; 6] = [
     "security",
 ];
 
-/// Macro-F1 over the six frequent tags measured with the default rules when
-/// this floor was last set. It MUST be raised to the new figure whenever the
-/// rules improve, so that the floor follows the rules up and a later change
-/// cannot quietly give the gain back.
-const FLOOR: f64 = 0.958;
+/// Each held-out set, its size, and the macro-F1 over the six frequent tags
+/// measured with the default rules and model when its floor was last set.
+/// Raise a floor to the new figure whenever the tagger improves, so that a
+/// later change cannot quietly give the gain back.
+const FLOORS: [(&str, u64, f64); 2] = [
+    ("tests/data/labels/test.jsonl", 300, 0.805),
+    ("tests/data/labels/project-holdout.jsonl", 150, 0.848),
+];
 
-/// How far below the floor a change may go before the test fails.
-const TOLERANCE: f64 = 0.03;
+/// How far below a floor a change may go before the test fails.
+const TOLERANCE: f64 = 0.02;
 
 #[test]
-fn macro_f1_over_the_six_frequent_tags_stays_above_the_floor() {
+fn macro_f1_over_the_six_frequent_tags_stays_above_the_floors() {
+    for (gold, size, floor) in FLOORS {
+        check(gold, size, floor);
+    }
+}
+
+fn check(gold: &str, size: u64, floor: f64) {
     let out = Command::cargo_bin("aitag")
         .unwrap()
         .env_remove("AITAG_TAXONOMY")
         .args([
             "eval",
             "--gold",
-            "tests/data/labels/dev.jsonl",
+            gold,
             "tests/data/aiid/incidents.jsonl",
             "--tags",
             &FREQUENT.join(","),
@@ -61,8 +73,8 @@ fn macro_f1_over_the_six_frequent_tags_stays_above_the_floor() {
 
     // Every gold id was found and classified, so the figure is over the whole set.
     let coverage = &report["coverage"];
-    assert_eq!(coverage["gold_records"], 300);
-    assert_eq!(coverage["evaluated"], 300);
+    assert_eq!(coverage["gold_records"], size);
+    assert_eq!(coverage["evaluated"], size);
     assert_eq!(coverage["missing"], serde_json::json!([]));
     assert_eq!(coverage["record_errors"], 0);
 
@@ -90,9 +102,9 @@ fn macro_f1_over_the_six_frequent_tags_stays_above_the_floor() {
     );
 
     assert!(
-        macro_f1 >= FLOOR - TOLERANCE,
-        "macro-F1 over the six frequent tags fell to {macro_f1:.4}, more than {TOLERANCE} below \
-         the floor {FLOOR}. Per tag: {per_tag:?}. Run `aitag eval --gold tests/data/labels/dev.jsonl \
-         tests/data/aiid/incidents.jsonl` to see which rules caused the errors."
+        macro_f1 >= floor - TOLERANCE,
+        "{gold}: macro-F1 over the six frequent tags fell to {macro_f1:.4}, more than {TOLERANCE} \
+         below the floor {floor}. Per tag: {per_tag:?}. Judge the change by these figures, but \
+         do not write rules from this set's misses: it is held out."
     );
 }

@@ -56,6 +56,7 @@ fn record(i: usize, text: &str) -> Result<Record, RecordError> {
             file: "p".into(),
             line: i as u64 + 1,
         },
+        kept: Vec::new(),
     })
 }
 
@@ -137,9 +138,20 @@ proptest! {
         for format in Format::ALL {
             let options = InputOptions { format: Some(format), ..Default::default() };
             let mut last = 0;
-            for item in input::from_reader("p", std::io::Cursor::new(bytes.clone()), &options).unwrap() {
+            let items = match input::from_reader("p", std::io::Cursor::new(bytes.clone()), &options) {
+                Ok(items) => items,
+                // A header with no text column is one error for the file, said once.
+                Err(e) if matches!(format, Format::Csv | Format::Tsv) => {
+                    prop_assert!(e.to_string().contains("column"), "{}: {}", format, e);
+                    continue;
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{format}: {e}"))),
+            };
+            for item in items {
                 let line = match &item { Ok(r) => r.source.line, Err(e) => e.source.line };
-                prop_assert!(line > last, "{}: line {} after {}", format, line, last);
+                // Elements of a compact JSON array share a line.
+                let forward = if format == Format::Json { line >= last } else { line > last };
+                prop_assert!(forward, "{}: line {} after {}", format, line, last);
                 last = line;
             }
         }

@@ -6,7 +6,7 @@ mod grouped;
 mod interner;
 mod matcher;
 mod regexes;
-mod scoring;
+pub(crate) mod scoring;
 
 pub use scoring::MAX_EVIDENCE;
 

@@ -17,7 +17,13 @@ fn round(x: f64) -> f64 {
 /// newline: folding drops trailing white space, so the end maps to the text's).
 fn span(a: &Analysis, hit: u32) -> (usize, usize) {
     let h = &a.hits[hit as usize];
-    let (start, end) = a.norm.orig_span(h.start as usize, h.end as usize);
+    orig_span_trimmed(a, h.start as usize, h.end as usize)
+}
+
+/// The original-text span of a folded span, without surrounding white space:
+/// the one mapping from folded offsets to evidence, for rules and the model.
+pub(crate) fn orig_span_trimmed(a: &Analysis, start: usize, end: usize) -> (usize, usize) {
+    let (start, end) = a.norm.orig_span(start, end);
     let inner = &a.original[start..end];
     let trimmed = inner.trim_start();
     let start = start + (inner.len() - trimmed.len());

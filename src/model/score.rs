@@ -179,7 +179,8 @@ impl Model {
         let evidence = top
             .iter()
             .map(|&(w, f, (start, end))| {
-                let (start, end) = a.norm.orig_span(start as usize, end as usize);
+                let (start, end) =
+                    crate::engine::scoring::orig_span_trimmed(a, start as usize, end as usize);
                 Evidence {
                     text: a.original[start..end].to_string(),
                     start,

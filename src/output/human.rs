@@ -119,7 +119,7 @@ fn visible_width(s: &str) -> usize {
 
 /// A quote of the evidence, wrapped under its `»` with continued lines
 /// indented past it.
-fn write_quote(w: &mut dyn Write, text: &str, evidence: &[Evidence]) -> io::Result<()> {
+pub(super) fn write_quote(w: &mut dyn Write, text: &str, evidence: &[Evidence]) -> io::Result<()> {
     let first = format!("    {} ", "»".dimmed());
     write!(
         w,

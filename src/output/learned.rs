@@ -1,7 +1,7 @@
 //! How the human printer shows the learned model's reason: marked as
 //! learned, with the features that weighed most and their weights.
 
-use super::human::{render_quote, wrap};
+use super::human::{wrap, write_quote};
 use crate::classification::Reason;
 use colored::Colorize;
 use std::io::{self, Write};
@@ -15,12 +15,7 @@ pub(super) fn write_reason(w: &mut dyn Write, text: &str, r: &Reason) -> io::Res
         format!("(learned, probability {:.2})", r.weight).yellow()
     )?;
     write!(w, "{}", wrap(&r.because, "    "))?;
-    writeln!(
-        w,
-        "    {} {}",
-        "»".dimmed(),
-        render_quote(text, &r.evidence)
-    )?;
+    write_quote(w, text, &r.evidence)?;
     let features: Vec<String> = r
         .evidence
         .iter()
@@ -29,10 +24,9 @@ pub(super) fn write_reason(w: &mut dyn Write, text: &str, r: &Reason) -> io::Res
             format!("{name} {:+.2}", e.weight.unwrap_or(0.0))
         })
         .collect();
-    writeln!(
+    write!(
         w,
-        "    {} {}",
-        "weights:".dimmed(),
-        features.join(", ").dimmed()
+        "{}",
+        wrap(&format!("weights: {}", features.join(", ")), "    ")
     )
 }
