@@ -21,10 +21,20 @@ mod schema;
 #[path = "src/taxonomy/lines.rs"]
 mod lines;
 
+#[allow(dead_code)]
+#[path = "src/text/inflect.rs"]
+mod inflect;
+
+#[allow(dead_code)]
+#[path = "src/text/word_key.rs"]
+mod word_key;
+
 fn main() {
     println!("cargo::rerun-if-changed=taxonomy");
     println!("cargo::rerun-if-changed=src/taxonomy/schema.rs");
     println!("cargo::rerun-if-changed=src/taxonomy/lines.rs");
+    println!("cargo::rerun-if-changed=src/text/inflect.rs");
+    println!("cargo::rerun-if-changed=src/text/word_key.rs");
     let mut files = Vec::new();
     yaml_files(Path::new("taxonomy"), &mut files);
     files.sort();
@@ -60,6 +70,72 @@ fn main() {
     std::fs::write(out.join("taxonomy.json"), json).expect("OUT_DIR is writable");
     std::fs::write(out.join("files.rs"), listing).expect("OUT_DIR is writable");
     compact_model(&out);
+    std::fs::write(out.join("keys.rs"), match_keys(&parsed)).expect("OUT_DIR is writable");
+}
+
+/// The match keys of the words of the embedded taxonomy's phrases (and of
+/// the agent and `-ion` nouns and closed compounds start-up keys too), as a
+/// sorted Rust table: stemming them at start-up was most of a cold
+/// `aitag classify`. Start-up stems a word that is not here.
+fn match_keys(parsed: &BTreeMap<String, schema::EmbeddedFile>) -> String {
+    fn cond_phrases<'a>(c: &'a schema::CondDef, out: &mut Vec<&'a str>) {
+        if let Some(p) = &c.phrase {
+            out.extend(p.items().iter().map(String::as_str));
+        }
+        for child in c.children() {
+            cond_phrases(child, out);
+        }
+    }
+    let mut phrases: Vec<&str> = Vec::new();
+    for f in parsed.values() {
+        let file = &f.file;
+        for entries in file.lexicons.values() {
+            for e in entries {
+                if let schema::LexiconEntry::Phrase(p) = e {
+                    phrases.push(p);
+                }
+            }
+        }
+        for rule in &file.rules {
+            cond_phrases(&rule.when, &mut phrases);
+        }
+        if let Some(c) = &file.context {
+            for list in [&c.pre_negation, &c.post_negation, &c.pseudo, &c.terminators] {
+                phrases.extend(list.iter().map(String::as_str));
+            }
+            for list in [&c.hedges, &c.post_hedges, &c.instructions] {
+                phrases.extend(list.iter().map(String::as_str));
+            }
+        }
+    }
+    let mut words: std::collections::BTreeSet<String> = Default::default();
+    for p in phrases {
+        let lower = p.to_lowercase();
+        let parts: Vec<&str> = lower
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in parts.iter().enumerate() {
+            words.insert(w.to_string());
+            inflect::for_each_form(w, |f| {
+                if f.len() > w.len() && (f.ends_with("er") || f.ends_with("ion")) {
+                    words.insert(f.to_string());
+                }
+            });
+            if let Some(next) = parts.get(i + 1) {
+                if w.len() <= 5 {
+                    words.insert(format!("{w}{next}"));
+                }
+            }
+        }
+    }
+    let mut table = String::from("pub(crate) static MATCH_KEYS: &[(&str, &str)] = &[\n");
+    for w in &words {
+        let key = word_key::match_key(w);
+        table.push_str(&format!("    ({w:?}, {key:?}),\n"));
+    }
+    table.push_str("];\n");
+    table
 }
 
 /// Where the file's rule ids and lexicon names are, by the text of their line

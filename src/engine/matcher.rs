@@ -205,11 +205,17 @@ impl MatcherBuilder {
         let words: Vec<(Option<&str>, WordRef)> = split_phrase(&key).collect();
         self.add_path(&words, id);
         // "self driving" also matches "selfdriving", and "e mail" "email":
-        // each pair of words the phrase spaces apart is also one closed word.
-        // (The text's "self-driving" already folds to "self driving".)
+        // a pair of words the phrase spaces apart is also one closed word,
+        // when the first is short, as the first parts of closed compounds are
+        // (self, e, co, non, cyber, chat, deep, sock). Every pair doubled the
+        // trie, a twentieth of start-up. (The text's "self-driving" already
+        // folds to "self driving".)
         for k in 1..words.len() {
             let (first, second) = (words[k - 1].1, words[k].1);
-            if words[k].0 != Some(" ") || first.0 != WordKind::Forms || second.0 != WordKind::Forms
+            if words[k].0 != Some(" ")
+                || first.0 != WordKind::Forms
+                || second.0 != WordKind::Forms
+                || first.1.len() > 5
             {
                 continue;
             }
@@ -297,7 +303,9 @@ impl MatcherBuilder {
         let (vocabulary, exact, prefixes) = vocabulary(&self.word_list);
         let mut key_list: Vec<Box<str>> = vocabulary.forms.keys().map(Box::from).collect();
         key_list.sort_unstable();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Matcher {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             vocabulary,
             exact,
             key_list,
@@ -331,10 +339,11 @@ fn vocabulary(words: &[WordPattern]) -> (Vocabulary, Vocabulary, PrefixTrie) {
         match w {
             WordPattern::Exact(s) => exact.add(s, id),
             WordPattern::Forms(s) => {
-                keys.add(&match_key(s), id);
+                keys.add(&known_key(s), id);
+                // Only the singular nouns: their plurals have the same key.
                 for_each_form(s, |f| {
-                    if f.ends_with("er") || f.ends_with("ion") {
-                        keys.add(&match_key(f), id);
+                    if f.len() > s.len() && (f.ends_with("er") || f.ends_with("ion")) {
+                        keys.add(&known_key(f), id);
                     }
                 });
             }
@@ -342,6 +351,18 @@ fn vocabulary(words: &[WordPattern]) -> (Vocabulary, Vocabulary, PrefixTrie) {
         }
     }
     (keys, exact, prefixes)
+}
+
+// `MATCH_KEYS`: the match key of every word of the embedded taxonomy, by
+// build.rs, sorted by word.
+include!(concat!(env!("OUT_DIR"), "/keys.rs"));
+
+/// `match_key(word)`, from the build-time table when the word is in it.
+fn known_key(word: &str) -> std::borrow::Cow<'_, str> {
+    match MATCH_KEYS.binary_search_by(|(w, _)| (*w).cmp(word)) {
+        Ok(i) => MATCH_KEYS[i].1.into(),
+        Err(_) => match_key(word),
+    }
 }
 
 /// The phrase words each word form can stand for. Nearly always one
@@ -541,6 +562,8 @@ impl PrefixTrie {
 }
 
 pub struct Matcher {
+    /// Unique among the matchers of a process, for the token cache.
+    id: u64,
     /// Phrase words that take word forms, by match key.
     vocabulary: Vocabulary,
     /// `=exact` phrase words, by their text.
@@ -555,17 +578,50 @@ pub struct Matcher {
     regexes: RuleRegexes,
 }
 
+/// Tokens seen by this thread, with the phrase words they stand for, for the
+/// matcher with the id it holds. Stemming and three lookups per token were
+/// half again the time per text; most tokens of a text were seen before.
+type TokenCache = (u64, FxHashMap<Box<str>, Box<[WordId]>>);
+
+thread_local! {
+    static TOKEN_CACHE: std::cell::RefCell<TokenCache> = std::cell::RefCell::default();
+}
+
+/// Tokens the cache keeps at most; it starts over when full (about 2 MB).
+const TOKEN_CACHE_LIMIT: usize = 30_000;
+
 impl Matcher {
     /// The phrase words a token can stand for, appended to `out`.
     fn token_words(&self, token: &str, out: &mut Vec<WordId>) {
+        TOKEN_CACHE.with(|cache| {
+            let (owner, cache) = &mut *cache.borrow_mut();
+            if *owner != self.id {
+                cache.clear();
+                *owner = self.id;
+            }
+            if let Some(ids) = cache.get(token) {
+                out.extend_from_slice(ids);
+                return;
+            }
+            let before = out.len();
+            self.token_words_uncached(token, out);
+            if cache.len() >= TOKEN_CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(token.into(), out[before..].into());
+        })
+    }
+
+    fn token_words_uncached(&self, token: &str, out: &mut Vec<WordId>) {
         let before = out.len();
         out.extend_from_slice(self.exact.get(token));
         out.extend_from_slice(self.vocabulary.get(&match_key(token)));
         // "model's" is also "model"; "didn't" stays whole.
         if let Some(i) = token.find('\'') {
             let bare = &token[..i];
+            let key = match_key(bare);
             let ids = self.exact.get(bare).iter();
-            for &id in ids.chain(self.vocabulary.get(&match_key(bare))) {
+            for &id in ids.chain(self.vocabulary.get(&key)) {
                 // Only this token's words: `out` also holds earlier tokens'.
                 if !out[before..].contains(&id) {
                     out.push(id);

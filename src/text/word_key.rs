@@ -176,12 +176,15 @@ const DOUBLED_L: &[&str] = &[
 /// "-ise" is also the ending of words that have no "-ize" twin ("precise",
 /// "promise"), which must keep their stems; the rest go the American way.
 fn american_spelling(word: &str) -> Cow<'_, str> {
-    for (british, american) in SPELLING_PREFIXES {
+    // Start-up keys thousands of words: compare the first letter first.
+    let first = word.as_bytes().first().copied();
+    let starts = |p: &str| p.as_bytes().first().copied() == first;
+    for (british, american) in SPELLING_PREFIXES.iter().filter(|(b, _)| starts(b)) {
         if let Some(rest) = word.strip_prefix(british) {
             return Cow::Owned(format!("{american}{rest}"));
         }
     }
-    for base in DOUBLED_L {
+    for base in DOUBLED_L.iter().filter(|b| starts(b)) {
         if let Some(rest) = word.strip_prefix(base) {
             if let Some(tail) = rest.strip_prefix('l') {
                 if matches!(tail, "ed" | "ing" | "er" | "ers") {
