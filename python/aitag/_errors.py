@@ -44,3 +44,9 @@ class InputError(AitagError, ValueError):
 
 class FileError(AitagError, OSError):
     """A file that cannot be read (a taxonomy, a model, records)."""
+
+
+# Shown as aitag.TaxonomyError etc., where users catch them.
+for _cls in (AitagError, Problem, TaxonomyError, ModelError, InputError, FileError):
+    _cls.__module__ = "aitag"
+del _cls
