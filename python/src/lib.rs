@@ -8,6 +8,7 @@
 
 mod offsets;
 mod parallel;
+mod to_python;
 
 use aitag::classification::Classification;
 use aitag::input::fields::{FieldSpec, Value};
@@ -25,8 +26,11 @@ use std::path::PathBuf;
 /// The Python exception for a library error: a subclass of
 /// `aitag.AitagError` (python/aitag/_errors.py) whose message is the one the
 /// CLI prints after `aitag: `.
+/// One taxonomy problem as `aitag.Problem` takes it: file, line, column, message.
+type Problem = (String, Option<usize>, Option<usize>, String);
+
 fn py_error(py: Python<'_>, e: &Error) -> PyErr {
-    let (class, problems): (&str, Vec<(String, Option<usize>, Option<usize>, String)>) = match e {
+    let (class, problems): (&str, Vec<Problem>) = match e {
         Error::Taxonomy(errors) => (
             "TaxonomyError",
             errors
@@ -200,10 +204,8 @@ impl Tagger {
         explain: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = self.options(explain);
-        let json = py.detach(|| to_json(&self.engine.classify_with(&text, &options)));
-        let value = json_loads(py, &json)?;
-        offsets::add_char_offsets(&value, &text)?;
-        Ok(value)
+        let c = py.detach(|| self.engine.classify_with(&text, &options));
+        to_python::to_python(py, &c, &text)
     }
 
     /// Tags one text; returns the exact bytes (as str, without the final newline) that
@@ -227,13 +229,12 @@ impl Tagger {
     ) -> PyResult<Bound<'py, PyList>> {
         let texts = collect_texts(texts)?;
         let jobs = jobs_or_default(py, jobs)?;
-        let jsons = self.run_many(py, &texts, jobs, explain, |_, c| to_json(&c));
-        let values = json_loads(py, &json_array(&jsons))?;
-        let list = values.cast_into::<PyList>()?;
-        for (value, text) in list.iter().zip(&texts) {
-            offsets::add_char_offsets(&value, text)?;
+        let done = self.run_many(py, &texts, jobs, explain, |_, c| c);
+        let mut values = Vec::with_capacity(done.len());
+        for (c, text) in done.iter().zip(&texts) {
+            values.push(to_python::to_python(py, c, text)?);
         }
-        Ok(list)
+        PyList::new(py, values)
     }
 
     /// Rows of `aitag.tag_frame` (use that): for each row of field values,
@@ -241,6 +242,7 @@ impl Tagger {
     /// readers do), classified; a tuple (id, error, tags, scores, rules,
     /// reasons) per row.
     #[pyo3(signature = (columns, rows, text_fields, id_field, jobs=None, explain=false))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one each
     fn _tag_rows<'py>(
         &self,
         py: Python<'py>,
@@ -309,7 +311,7 @@ impl Tagger {
                 }
                 rules
             },
-            reasons: explain.then(|| to_json(&own_reasons(&c.tags))),
+            classification: explain.then_some(c),
         });
         let mut done = rows_out.into_iter().zip(&texts);
         let mut out = Vec::with_capacity(records.len());
@@ -317,12 +319,8 @@ impl Tagger {
             let tuple = match record {
                 Ok(r) => {
                     let (row, text) = done.next().expect("one result per good record");
-                    let reasons = match &row.reasons {
-                        Some(json) => {
-                            let value = json_loads(py, json)?;
-                            offsets::add_char_offsets(&value, text)?;
-                            value
-                        }
+                    let reasons = match &row.classification {
+                        Some(c) => to_python::to_python(py, &own_reasons(&c.tags), text)?,
                         None => py.None().into_bound(py),
                     };
                     (
@@ -437,7 +435,8 @@ struct FrameRow {
     tags: Vec<String>,
     scores: Vec<f64>,
     rules: Vec<String>,
-    reasons: Option<String>,
+    /// Kept for its reasons when they were asked for.
+    classification: Option<Classification>,
 }
 
 /// A cell as the JSONL reader sees a field: strings as they are, numbers and
@@ -460,7 +459,9 @@ fn field_value(cell: &Bound<'_, PyAny>) -> PyResult<Value<'static>> {
             return Ok(Value::Null);
         }
         // As the JSONL reader writes a JSON number.
-        return text(serde_json::Number::from_f64(x).map_or_else(|| x.to_string(), |n| n.to_string()));
+        return text(
+            serde_json::Number::from_f64(x).map_or_else(|| x.to_string(), |n| n.to_string()),
+        );
     }
     let kind = if cell.is_instance_of::<PyDict>() {
         "object"
@@ -506,23 +507,6 @@ fn collect_texts(texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 /// The library's JSON for a value: what the CLI writes.
 fn to_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).expect("classifications serialise")
-}
-
-fn json_array(items: &[String]) -> String {
-    let mut s = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 2);
-    s.push('[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(item);
-    }
-    s.push(']');
-    s
-}
-
-fn json_loads<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import("json")?.getattr("loads")?.call1((json,))
 }
 
 /// The records of a file as `aitag batch` reads them (`-` is stdin): a list, a dict

@@ -57,7 +57,11 @@ mod tests {
         for jobs in [1, 2, 3, 8] {
             for n in [0, 1, 7, 8, 9, 100] {
                 let got = map(n, NonZeroUsize::new(jobs).unwrap(), |i| i * 3);
-                assert_eq!(got, (0..n).map(|i| i * 3).collect::<Vec<_>>(), "jobs {jobs} n {n}");
+                assert_eq!(
+                    got,
+                    (0..n).map(|i| i * 3).collect::<Vec<_>>(),
+                    "jobs {jobs} n {n}"
+                );
             }
         }
     }
