@@ -20,7 +20,7 @@
 
 mod delimited;
 mod detect;
-mod fields;
+pub mod fields;
 mod json;
 mod jsonl;
 mod line_reader;
