@@ -34,12 +34,7 @@ type Input = Box<dyn Iterator<Item = Result<Record, BatchError>> + Send>;
 pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, AppError> {
     for tag in &args.only {
         if engine.taxonomy().tag(tag).is_none() {
-            let known: Vec<&str> = engine
-                .taxonomy()
-                .tags
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect();
+            let known: Vec<&str> = engine.taxonomy().tag_ids();
             let message = format!("--only: unknown tag `{tag}` (tags: {})", known.join(", "));
             return Err(Error::Input(message).into());
         }

@@ -370,12 +370,7 @@ fn run_classify(
 /// evaluation runs on (exit 0) unless the gold file, an option or a data file
 /// as a whole is unusable (exit 2).
 fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, AppError> {
-    let tag_ids: Vec<&str> = engine
-        .taxonomy()
-        .tags
-        .iter()
-        .map(|t| t.id.as_str())
-        .collect();
+    let tag_ids: Vec<&str> = engine.taxonomy().tag_ids();
     let gold = Gold::from_path(&args.gold, &tag_ids)?;
     let mut setup = EvalSetup::from_taxonomy(engine.taxonomy()).with_worst(args.worst);
     if !args.tags.is_empty() {
@@ -455,12 +450,7 @@ fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
 /// when the model goes to a file, else to stderr and the model to stdout.
 fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u8, AppError> {
     let engine = Engine::new(taxonomy)?;
-    let tag_ids: Vec<&str> = engine
-        .taxonomy()
-        .tags
-        .iter()
-        .map(|t| t.id.as_str())
-        .collect();
+    let tag_ids: Vec<&str> = engine.taxonomy().tag_ids();
     let golds = args
         .gold
         .iter()

@@ -244,7 +244,7 @@ mod tests {
     }
 
     fn gold(e: &Engine, text: &str) -> Gold {
-        let tags: Vec<&str> = e.taxonomy().tags.iter().map(|t| t.id.as_str()).collect();
+        let tags: Vec<&str> = e.taxonomy().tag_ids();
         Gold::parse(text.as_bytes(), "gold.jsonl", &tags).unwrap()
     }
 

@@ -132,7 +132,7 @@ impl ModelFile {
                 "the model was fit for another taxonomy: {message}; fit one for this taxonomy with `aitag fit`"
             ),
         };
-        let ids: Vec<&str> = taxonomy.tags.iter().map(|t| t.id.as_str()).collect();
+        let ids: Vec<&str> = taxonomy.tag_ids();
         if self.tag_ids != ids {
             return Err(fail(format!(
                 "its tags are {}, this taxonomy's are {}",

@@ -108,12 +108,7 @@ impl<'e> Fitter<'e> {
         if options.folds < 2 {
             return Err(Error::Input("--folds must be at least 2".into()));
         }
-        let tag_ids: Vec<&str> = engine
-            .taxonomy()
-            .tags
-            .iter()
-            .map(|t| t.id.as_str())
-            .collect();
+        let tag_ids: Vec<&str> = engine.taxonomy().tag_ids();
         let mut gold = Vec::new();
         let mut index = HashMap::new();
         for g in golds {
@@ -350,7 +345,7 @@ impl<'e> Fitter<'e> {
             tag_models.push(tag_model);
             figures.push(fig);
         }
-        let tag_ids: Vec<&str> = taxonomy.tags.iter().map(|t| t.id.as_str()).collect();
+        let tag_ids: Vec<&str> = taxonomy.tag_ids();
         let title_records = self.examples.len() - records;
         let model = ModelFile {
             format: file::FORMAT.into(),

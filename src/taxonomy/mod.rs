@@ -135,6 +135,11 @@ impl Taxonomy {
         Ok(taxonomy)
     }
 
+    /// The tag ids in the taxonomy's tag order.
+    pub fn tag_ids(&self) -> Vec<&str> {
+        self.tags.iter().map(|t| t.id.as_str()).collect()
+    }
+
     pub fn tag(&self, id: &str) -> Option<&TagDef> {
         self.tags.iter().find(|t| t.id == id)
     }
