@@ -273,7 +273,10 @@ fn a_text_field_no_jsonl_record_has_is_one_warning_for_the_file() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
     assert_eq!(warnings.len(), 1, "{stderr}");
-    assert!(warnings[0].contains("no record has the field `summary`"), "{stderr}");
+    assert!(
+        warnings[0].contains("no record has the field `summary`"),
+        "{stderr}"
+    );
     assert!(stderr.lines().count() <= 6, "{stderr}");
     // One record with the field: no warning, the others are still errors.
     let mixed = "{\"body\": \"x\"}\n{\"summary\": \"Hackers stole the model weights.\"}\n";

@@ -365,7 +365,10 @@ mod tests {
         let huge = vec!["\0".repeat(1 << 20), "x".repeat(100)];
         let message = check_columns(&huge, &InputOptions::default()).unwrap_err();
         assert!(message.len() < 400, "{} bytes", message.len());
-        assert!(message.contains("\\0\\0") && message.contains("xxx…"), "{message}");
+        assert!(
+            message.contains("\\0\\0") && message.contains("xxx…"),
+            "{message}"
+        );
         assert!(!message.contains("--text-field"), "{message}");
         let many: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
         let message = check_columns(&many, &InputOptions::default()).unwrap_err();
