@@ -90,9 +90,11 @@ fn a_bad_record_is_reported_once_on_a_terminal() {
 fn an_interrupt_clears_the_progress_bar() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.jsonl");
-    let incidents =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/aiid/incidents.jsonl"))
-            .unwrap();
+    let incidents = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/aiid/incidents.jsonl"
+    ))
+    .unwrap();
     // Long enough that the bar (shown after a second) is up when the signal
     // comes, on a fast machine too.
     std::fs::write(&big, incidents.repeat(40)).unwrap();
