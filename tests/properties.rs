@@ -142,8 +142,9 @@ proptest! {
 }
 
 /// Reads `bytes` in every format: no panic, and each item's line is after
-/// the one before (elements of a compact JSON array share a line). A CSV or
-/// TSV header with no text column is one error for the file.
+/// the one before (elements of a compact JSON array share a line). UTF-16
+/// text, and a CSV or TSV header with no text column, are one error for the
+/// file.
 fn lines_go_forward(bytes: &[u8]) -> Result<(), String> {
     for format in Format::ALL {
         let options = InputOptions {
@@ -152,6 +153,9 @@ fn lines_go_forward(bytes: &[u8]) -> Result<(), String> {
         };
         let items = match input::from_reader("p", std::io::Cursor::new(bytes.to_vec()), &options) {
             Ok(items) => items,
+            // One error for the whole file: UTF-16 text, or a CSV/TSV header
+            // with no text column.
+            Err(e) if e.to_string().contains("UTF-16") => continue,
             Err(e)
                 if matches!(format, Format::Csv | Format::Tsv)
                     && e.to_string().contains("column") =>

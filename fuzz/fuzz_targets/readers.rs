@@ -15,7 +15,9 @@ fuzz_target!(|data: &[u8]| {
         let records =
             match input::from_reader("fuzz", std::io::Cursor::new(data.to_vec()), &options) {
                 Ok(records) => records,
-                // A CSV/TSV header with no text column: one error for the file.
+                // One error for the whole file: UTF-16 text, or a CSV/TSV
+                // header with no text column.
+                Err(e) if e.to_string().contains("UTF-16") => continue,
                 Err(e) if matches!(format, Format::Csv | Format::Tsv) => {
                     assert!(e.to_string().contains("column"), "{format}: {e}");
                     continue;
