@@ -40,7 +40,7 @@ for t in "${targets[@]}"; do
     cargo +nightly fuzz run -O "$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 \
         -max_len=65536 -timeout=10 >"$log" 2>&1 || true
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-    [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+    [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
     crashes=$(find "fuzz/artifacts/$t" -type f | wc -l)
     printf '%-10s %8s %12s %8s\n' "$t" "$seconds" "${execs:-?}" "$crashes"
     if [ "$crashes" -gt 0 ]; then

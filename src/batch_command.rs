@@ -225,21 +225,22 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
                 for w in records.warnings() {
                     eprintln!("aitag: {name}: warning: {w}");
                 }
-                let Some(field) = options.id_field.clone() else {
-                    return Box::new(records.map(|r| r.map_err(BatchError::Record)));
-                };
-                // Whether any record had an id of its own is known only at the
-                // end of the file: say it then, once.
-                let ids = IdCount::default();
-                let counted = ids.clone();
+                // Whether any record had an id, or a text, of its own is known
+                // only at the end of the file: say it then, once.
+                let counts = FieldCount::default();
+                let counted = counts.clone();
                 let records = records.map(move |r| {
-                    if let Ok(record) = &r {
-                        counted.add(record);
-                    }
+                    counted.add(&r);
                     r.map_err(BatchError::Record)
                 });
+                let id_field = options.id_field.clone();
+                let text_fields = options.text_fields.clone();
                 let check = std::iter::from_fn(move || {
-                    if let Some(w) = ids.warning(&field) {
+                    let warnings = [
+                        id_field.as_deref().and_then(|f| counts.id_warning(f)),
+                        counts.text_warning(&text_fields),
+                    ];
+                    for w in warnings.into_iter().flatten() {
                         eprintln!("aitag: {name}: warning: {w}");
                     }
                     None
@@ -251,24 +252,60 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
     }))
 }
 
-/// Records read and records that had an id of their own, for the warning
-/// about an `--id-field` that no record of a file has.
+/// Per file: records read, records that had an id of their own, and records
+/// without the text field, for the warnings about an `--id-field` or a text
+/// field that no record of a file has.
 #[derive(Clone, Default)]
-struct IdCount(Arc<(AtomicU64, AtomicU64)>);
+struct FieldCount(Arc<[AtomicU64; 4]>);
 
-impl IdCount {
-    fn add(&self, record: &Record) {
-        self.0.0.fetch_add(1, Ordering::Relaxed);
-        if record.id != record.source.default_id() {
-            self.0.1.fetch_add(1, Ordering::Relaxed);
+const READ: usize = 0;
+const OWN_ID: usize = 1;
+const NO_TEXT: usize = 2;
+const ERRORS: usize = 3;
+
+impl FieldCount {
+    fn add(&self, record: &Result<Record, RecordError>) {
+        let bump = |i: usize| self.0[i].fetch_add(1, Ordering::Relaxed);
+        match record {
+            Ok(record) => {
+                bump(READ);
+                if record.id != record.source.default_id() {
+                    bump(OWN_ID);
+                }
+            }
+            Err(e) => {
+                bump(ERRORS);
+                if e.message.starts_with("missing text field") {
+                    bump(NO_TEXT);
+                }
+            }
         }
     }
 
-    fn warning(&self, field: &str) -> Option<String> {
-        let read = self.0.0.load(Ordering::Relaxed);
-        let own = self.0.1.load(Ordering::Relaxed);
-        (read > 0 && own == 0).then(|| {
+    fn get(&self, i: usize) -> u64 {
+        self.0[i].load(Ordering::Relaxed)
+    }
+
+    fn id_warning(&self, field: &str) -> Option<String> {
+        (self.get(READ) > 0 && self.get(OWN_ID) == 0).then(|| {
             format!("--id-field: no record has a field `{field}`; records are named FILE:LINE")
+        })
+    }
+
+    /// When every record of the file lacked the text, the fields asked for
+    /// are the problem, not the records: one warning says so.
+    fn text_warning(&self, text_fields: &[String]) -> Option<String> {
+        let missing = self.get(NO_TEXT);
+        (missing > 0 && self.get(READ) == 0 && missing == self.get(ERRORS)).then(|| {
+            let asked = if text_fields.is_empty() {
+                "a `text`, `title` or `description` field".to_string()
+            } else {
+                let names: Vec<String> = text_fields.iter().map(|f| format!("`{f}`")).collect();
+                format!("the field {}", names.join(", "))
+            };
+            format!(
+                "no record has {asked} ({missing} error records); choose the text with --text-field"
+            )
         })
     }
 }

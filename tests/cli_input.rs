@@ -252,3 +252,40 @@ fn the_same_error_in_every_jsonl_record_is_not_said_once_per_record() {
         "{stderr}"
     );
 }
+
+/// A `--text-field` that no record of a JSONL file has is said once for the
+/// file; every record still gets its error record, and the per-record
+/// messages stop after a few.
+#[test]
+fn a_text_field_no_jsonl_record_has_is_one_warning_for_the_file() {
+    let lines: String = (0..50)
+        .map(|i| format!("{{\"id\": {i}, \"body\": \"Hackers stole the model weights.\"}}\n"))
+        .collect();
+    let out = aitag()
+        .args(["batch", "-i", "jsonl", "--text-field", "summary"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 50);
+    assert!(stdout.lines().all(|l| l.contains("\"error\"")), "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("no record has the field `summary`"),
+        "{stderr}"
+    );
+    assert!(stderr.lines().count() <= 6, "{stderr}");
+    // One record with the field: no warning, the others are still errors.
+    let mixed = "{\"body\": \"x\"}\n{\"summary\": \"Hackers stole the model weights.\"}\n";
+    let out = aitag()
+        .args(["batch", "-i", "jsonl", "--text-field", "summary"])
+        .write_stdin(mixed)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(stderr.contains("missing text field `summary`"), "{stderr}");
+}

@@ -83,3 +83,38 @@ fn a_bad_record_is_reported_once_on_a_terminal() {
     };
     assert_eq!(out.matches("invalid JSON").count(), 1, "{out}");
 }
+
+/// Ctrl-C during a batch run on a terminal: the run stops with 130 and the
+/// progress bar's last frame is erased, not left in the scrollback.
+#[test]
+fn an_interrupt_clears_the_progress_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.jsonl");
+    let incidents = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/aiid/incidents.jsonl"
+    ))
+    .unwrap();
+    // Long enough that the bar (shown after a second) is up when the signal
+    // comes, on a fast machine too.
+    std::fs::write(&big, incidents.repeat(40)).unwrap();
+    let shell = format!(
+        "{} batch -j 1 {} > /dev/null & pid=$!; sleep 2.5; kill -INT $pid; wait $pid; echo \"exit $?\"",
+        bin(),
+        big.display()
+    );
+    let Some(out) = on_terminal(&shell, "") else {
+        return;
+    };
+    let at = out.find("exit 130").unwrap_or_else(|| panic!("{out:?}"));
+    let before = &out[..at];
+    assert!(before.contains("records/s"), "no bar was drawn: {out:?}");
+    // What the terminal shows on the last line: everything after the last
+    // erase of the line.
+    let last_line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let shown = last_line.rsplit("\x1b[2K").next().unwrap_or(last_line);
+    assert!(
+        !shown.contains("records"),
+        "the bar's last frame is left: {shown:?}"
+    );
+}

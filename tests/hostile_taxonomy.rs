@@ -140,9 +140,17 @@ fn many_bad_tag_ids_are_reported_in_linear_time() {
         }
         yaml
     };
-    let (_, err, small) = load(&file(dir.path(), "a.yaml", many(2_000).as_bytes()));
+    let small_file = file(dir.path(), "a.yaml", many(2_000).as_bytes());
+    let large_file = file(dir.path(), "b.yaml", many(8_000).as_bytes());
+    let (_, err, _) = load(&small_file);
     assert!(err.contains("kebab-case"), "{err}");
-    let (_, _, large) = load(&file(dir.path(), "a.yaml", many(8_000).as_bytes()));
+    // The least of three interleaved runs each: a busy machine only ever adds
+    // time, and both sizes see the same load.
+    let (mut small, mut large) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        small = small.min(load(&small_file).2);
+        large = large.min(load(&large_file).2);
+    }
     // Four times the ids: quadratic would be sixteen times the time.
     assert!(
         large.as_secs_f64() < 8.0 * small.as_secs_f64().max(0.05),

@@ -61,19 +61,28 @@ fn one_long_record_costs_about_as_much_as_four_of_a_quarter_its_length() {
     let engine = Engine::embedded().unwrap();
     let quarter = dense_text_of(32 * 1024);
     let whole = quarter.repeat(4);
-    let four = time(|| {
-        for _ in 0..4 {
-            classify_and_print(&engine, &quarter);
+    // The test suite runs its tests in parallel on a machine that may be
+    // busy: a linear stage gives about 1 every time, a quadratic one about 4
+    // every time, so one attempt of three at or under 3 is enough.
+    let mut ratios = Vec::new();
+    for _ in 0..3 {
+        let four = time(|| {
+            for _ in 0..4 {
+                classify_and_print(&engine, &quarter);
+            }
+        });
+        let one = time(|| {
+            classify_and_print(&engine, &whole);
+        });
+        let ratio = one.as_secs_f64() / four.as_secs_f64();
+        eprintln!("ratio {ratio:.2}: {one:?} against {four:?}");
+        if ratio <= 3.0 {
+            return;
         }
-    });
-    let one = time(|| {
-        classify_and_print(&engine, &whole);
-    });
-    let ratio = one.as_secs_f64() / four.as_secs_f64();
-    eprintln!("ratio {ratio:.2}: {one:?} against {four:?}");
-    assert!(
-        ratio <= 3.0,
-        "one record of {} KiB took {one:?}, four of {} KiB took {four:?} (ratio {ratio:.2})",
+        ratios.push(ratio);
+    }
+    panic!(
+        "one record of {} KiB took {ratios:.2?} times as long as four of {} KiB",
         whole.len() / 1024,
         quarter.len() / 1024
     );

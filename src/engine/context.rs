@@ -456,8 +456,11 @@ mod tests {
     }
 
     /// "not " x 400,000 is 400,000 triggers in one sentence; "not. " x 12,800
-    /// as many sentences. Four times the input may take at most about six
-    /// times as long (a quadratic scan takes sixteen).
+    /// as many sentences. Four times the input may take at most ten times as
+    /// long (a quadratic scan takes sixteen): the suite runs on busy machines,
+    /// where a larger working set also pays more for shared caches, so the
+    /// bound sits between linear and quadratic, and both sizes are larger than
+    /// a core's cache.
     #[test]
     fn context_time_grows_linearly_with_the_hits() {
         let c = config();
@@ -468,7 +471,7 @@ mod tests {
         };
         let many_sentences = |n: u32| -> Vec<Hit> { (0..n).map(|t| hit(NEG, t, t)).collect() };
         for make in [&one_sentence as &dyn Fn(u32) -> Vec<Hit>, &many_sentences] {
-            let (small, large) = (make(25_000), make(100_000));
+            let (small, large) = (make(50_000), make(200_000));
             let text = ":".repeat(10);
             // The machine is shared with other tests: a quadratic scan is
             // sixteen times slower every time, noise only now and then.
@@ -481,7 +484,7 @@ mod tests {
                 })
                 .collect();
             assert!(
-                ratios.iter().any(|&r| r <= 6.0),
+                ratios.iter().any(|&r| r <= 10.0),
                 "4x the hits took {ratios:.1?} times as long"
             );
         }

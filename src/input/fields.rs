@@ -123,7 +123,7 @@ pub fn check_columns(columns: &[String], options: &InputOptions) -> Result<Vec<S
         return Ok(Vec::new());
     }
     let has = |name: &str| columns.iter().any(|c| c == name);
-    let listed = columns.join(", ");
+    let listed = shown_columns(columns);
     let missing: Vec<&str> = if options.text_fields.is_empty() {
         if has(DEFAULT_TEXT) || has(DEFAULT_TITLE) || has(DEFAULT_DESCRIPTION) {
             Vec::new()
@@ -150,6 +150,7 @@ pub fn check_columns(columns: &[String], options: &InputOptions) -> Result<Vec<S
             .iter()
             .rev()
             .find(|c| c.as_str() != id && !c.is_empty())
+            .filter(|c| plain_name(c))
             .map(|c| format!("; use --text-field {c}"))
             .unwrap_or_default();
         return Err(format!("{what}; columns: {listed}{suggestion}"));
@@ -164,6 +165,37 @@ pub fn check_columns(columns: &[String], options: &InputOptions) -> Result<Vec<S
         warnings.push(format!("--keep: no column `{k}` (columns: {listed})"));
     }
     Ok(warnings)
+}
+
+/// The most columns, and the most characters of one, a message lists: a file
+/// that is no CSV at all (binary data, one huge line) has a "header" of
+/// megabytes, which must not become a message of megabytes.
+const SHOWN_COLUMNS: usize = 12;
+const SHOWN_NAME_CHARS: usize = 40;
+
+/// A column name a user could type as `--text-field`.
+fn plain_name(name: &str) -> bool {
+    name.chars().count() <= SHOWN_NAME_CHARS && !name.chars().any(char::is_control)
+}
+
+/// The header's columns for a message: control characters escaped, long
+/// names cut, and at most [`SHOWN_COLUMNS`] of them.
+fn shown_columns(columns: &[String]) -> String {
+    let mut shown: Vec<String> = columns
+        .iter()
+        .take(SHOWN_COLUMNS)
+        .map(|c| {
+            let escaped: String = c.chars().flat_map(char::escape_debug).collect();
+            match escaped.char_indices().nth(SHOWN_NAME_CHARS) {
+                Some((cut, _)) => format!("{}…", &escaped[..cut]),
+                None => escaped,
+            }
+        })
+        .collect();
+    if columns.len() > SHOWN_COLUMNS {
+        shown.push(format!("… {} more", columns.len() - SHOWN_COLUMNS));
+    }
+    shown.join(", ")
 }
 
 /// The text of a record's parts. One part with text is the text as given,
@@ -326,6 +358,21 @@ mod tests {
             r.kept,
             vec![Some("2024-01-02".into()), Some("A title".into()), None]
         );
+    }
+
+    #[test]
+    fn a_header_of_binary_data_gives_a_short_message() {
+        let huge = vec!["\0".repeat(1 << 20), "x".repeat(100)];
+        let message = check_columns(&huge, &InputOptions::default()).unwrap_err();
+        assert!(message.len() < 400, "{} bytes", message.len());
+        assert!(
+            message.contains("\\0\\0") && message.contains("xxx…"),
+            "{message}"
+        );
+        assert!(!message.contains("--text-field"), "{message}");
+        let many: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
+        let message = check_columns(&many, &InputOptions::default()).unwrap_err();
+        assert!(message.contains("c11, … 88 more"), "{message}");
     }
 
     #[test]

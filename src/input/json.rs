@@ -20,8 +20,19 @@ pub struct JsonArray<R> {
     spec: FieldSpec,
     /// 1-based line of the next byte.
     line: u64,
+    /// Bytes read of the current line: the 1-based column of the last byte.
+    column: u64,
     state: State,
     pending: Option<u8>,
+}
+
+/// What [`JsonArray::element`] read.
+enum Element {
+    Whole(Vec<u8>),
+    /// Longer than [`MAX_RECORD_BYTES`].
+    TooLong,
+    /// A string ran into a line break at the end of this line.
+    Broken(u64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +53,7 @@ impl<R: BufRead> JsonArray<R> {
             name,
             spec: FieldSpec::new(options),
             line: 1,
+            column: 0,
             state: State::Start,
             pending: None,
         }
@@ -69,6 +81,9 @@ impl<R: BufRead> JsonArray<R> {
         self.inner.consume(1);
         if b == b'\n' {
             self.line += 1;
+            self.column = 0;
+        } else {
+            self.column += 1;
         }
         Ok(Some(b))
     }
@@ -85,8 +100,8 @@ impl<R: BufRead> JsonArray<R> {
 
     /// Reads one element that starts with `first`, up to where it ends; the
     /// byte after a scalar (`,` or `]`) is kept for the caller. At most
-    /// [`MAX_RECORD_BYTES`] are kept; `None` if it was longer.
-    fn element(&mut self, first: u8) -> io::Result<Option<Vec<u8>>> {
+    /// [`MAX_RECORD_BYTES`] are kept.
+    fn element(&mut self, first: u8) -> io::Result<Element> {
         let mut buf = vec![first];
         let mut too_long = false;
         let mut push = |buf: &mut Vec<u8>, b: u8| {
@@ -102,6 +117,11 @@ impl<R: BufRead> JsonArray<R> {
         let mut escaped = false;
         while depth > 0 || in_string || !nested {
             let Some(b) = self.byte()? else { break };
+            if in_string && b == b'\n' {
+                // A JSON string cannot hold a line break: the quote was never
+                // closed, and reading on would swallow the elements after it.
+                return Ok(Element::Broken(self.line - 1));
+            }
             if in_string {
                 push(&mut buf, b);
                 if escaped {
@@ -125,7 +145,37 @@ impl<R: BufRead> JsonArray<R> {
             }
             push(&mut buf, b);
         }
-        Ok((!too_long).then_some(buf))
+        Ok(if too_long {
+            Element::TooLong
+        } else {
+            Element::Whole(buf)
+        })
+    }
+
+    /// After a broken element that started at `column`: skips to the next
+    /// line whose first byte (after indentation) starts an element at that
+    /// column or further left (`{`), or closes the array further left (`]`),
+    /// and keeps that byte for the caller. Pretty-printed arrays (pandas,
+    /// jq) start every element on a line of its own, so the elements after
+    /// the broken one still come out.
+    fn resync(&mut self, column: u64) -> io::Result<()> {
+        let mut line_start = true;
+        while let Some(b) = self.byte()? {
+            match b {
+                b'\n' => line_start = true,
+                b' ' | b'\t' | b'\r' => {}
+                b'{' if line_start && self.column <= column => {
+                    self.pending = Some(b);
+                    return Ok(());
+                }
+                b']' if line_start && self.column < column => {
+                    self.pending = Some(b);
+                    return Ok(());
+                }
+                _ => line_start = false,
+            }
+        }
+        Ok(())
     }
 
     fn fail(&mut self, line: u64, message: String) -> Option<RecordResult> {
@@ -149,7 +199,7 @@ impl<R: BufRead> Iterator for JsonArray<R> {
                     return Some(Err(read_error(self.pos(self.line), &e)));
                 }
             };
-            let line = self.line;
+            let (line, column) = (self.line, self.column);
             let first = match (self.state, b) {
                 (_, None) if self.state == State::Array => {
                     return self.fail(line, "the JSON array is not closed (no `]`)".into());
@@ -172,8 +222,24 @@ impl<R: BufRead> Iterator for JsonArray<R> {
             };
             let source = self.pos(line);
             return Some(match self.element(first) {
-                Ok(Some(bytes)) => parse_object(&self.spec, source, bytes),
-                Ok(None) => Err(RecordError::new(
+                Ok(Element::Whole(bytes)) => {
+                    parse_object(&self.spec, source, bytes, Some((line, column)))
+                }
+                Ok(Element::Broken(at)) => {
+                    let resynced = self.resync(column);
+                    if let Err(e) = resynced {
+                        self.state = State::Done;
+                        return Some(Err(read_error(source, &e)));
+                    }
+                    Err(RecordError::new(
+                        source,
+                        format!(
+                            "invalid JSON at line {at}: a string is not closed before the line \
+                             ends; reading on at the next element"
+                        ),
+                    ))
+                }
+                Ok(Element::TooLong) => Err(RecordError::new(
                     source,
                     format!(
                         "record longer than {} MiB",
@@ -258,5 +324,45 @@ mod tests {
         let got = read_all(open, &opts());
         assert!(got[1].as_ref().unwrap_err().message.contains("not closed"));
         assert!(read_all(b"[]", &opts()).is_empty());
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_line_and_column_in_the_file() {
+        let compact =
+            b"[{\"id\": 1, \"text\": \"ok\"}, {\"id\": 2, \"text\": tru}, {\"text\": \"x\"}]";
+        let got = read_all(compact, &opts());
+        assert_eq!(got.len(), 3);
+        let e = got[1].as_ref().unwrap_err();
+        assert!(
+            e.message.starts_with("invalid JSON at line 1, column 48"),
+            "{}",
+            e.message
+        );
+        let pretty = b"[\n  {\"text\": \"a\"},\n  {\n    \"text\": \"b\",\n    \"id\": x\n  }\n]\n";
+        let got = read_all(pretty, &opts());
+        let e = got[1].as_ref().unwrap_err();
+        assert_eq!(e.source.line, 3);
+        assert!(
+            e.message.starts_with("invalid JSON at line 5, column 11"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn an_unclosed_string_loses_only_its_own_element() {
+        let pretty = b"[\n  {\"id\": 1, \"text\": \"ok\"},\n  {\"id\": 2, \"text\": \"broken\n  {\"id\": 3, \"text\": \"three\"},\n  {\n    \"id\": 4,\n    \"text\": \"four\"\n  }\n]\n";
+        let got = read_all(pretty, &opts());
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[0].as_ref().unwrap().id, "1");
+        let e = got[1].as_ref().unwrap_err();
+        assert_eq!(e.source.line, 3);
+        assert!(
+            e.message.contains("not closed before the line ends"),
+            "{}",
+            e.message
+        );
+        assert_eq!(got[2].as_ref().unwrap().text, "three");
+        assert_eq!(got[3].as_ref().unwrap().text, "four");
     }
 }

@@ -34,12 +34,20 @@ impl<R: BufRead> Jsonl<R> {
     }
 
     fn parse(&mut self, source: SourcePos) -> RecordResult {
-        parse_object(&self.spec, source, std::mem::take(&mut self.buf))
+        parse_object(&self.spec, source, std::mem::take(&mut self.buf), None)
     }
 }
 
 /// One JSON object's bytes as a record (also used by the `json` reader).
-pub(super) fn parse_object(spec: &FieldSpec, source: SourcePos, bytes: Vec<u8>) -> RecordResult {
+/// Parses one JSON object into a record. `origin` is the line and column of
+/// the object's first byte when it is part of a larger file (a JSON array),
+/// so that a syntax error names its place in the file, not in the element.
+pub(super) fn parse_object(
+    spec: &FieldSpec,
+    source: SourcePos,
+    bytes: Vec<u8>,
+    origin: Option<(u64, u64)>,
+) -> RecordResult {
     let line = decode(bytes).map_err(|m| RecordError::new(source.clone(), m))?;
     let object = match serde_json::from_str::<Json>(&line) {
         Ok(Json::Object(map)) => map,
@@ -50,7 +58,7 @@ pub(super) fn parse_object(spec: &FieldSpec, source: SourcePos, bytes: Vec<u8>) 
                 format!("expected a JSON object, found {kind}"),
             ));
         }
-        Err(e) => return Err(RecordError::new(source, json_message(&e))),
+        Err(e) => return Err(RecordError::new(source, json_message(&e, origin))),
     };
     spec.record(source, |name| match object.get(name) {
         None => Value::Missing,
@@ -98,12 +106,23 @@ pub(super) fn kind_of(v: &Json) -> &'static str {
 
 /// serde_json's message says "at line 1 column N"; within one line only the
 /// column means anything.
-fn json_message(e: &serde_json::Error) -> String {
+fn json_message(e: &serde_json::Error, origin: Option<(u64, u64)>) -> String {
     let full = e.to_string();
     let what = full
         .rfind(" at line ")
         .map_or(full.as_str(), |i| &full[..i]);
-    format!("invalid JSON at column {}: {what}", e.column())
+    match origin {
+        None => format!("invalid JSON at column {}: {what}", e.column()),
+        Some((line, column)) => {
+            // serde counts from the element's first byte (line 1, column 1).
+            let (line, column) = if e.line() <= 1 {
+                (line, column + (e.column() as u64).saturating_sub(1))
+            } else {
+                (line + e.line() as u64 - 1, e.column() as u64)
+            };
+            format!("invalid JSON at line {line}, column {column}: {what}")
+        }
+    }
 }
 
 #[cfg(test)]
