@@ -62,6 +62,9 @@ def main() -> int:
     args = parser.parse_args()
 
     tagger = aitag.Tagger()
+    # The workers must run the Python that has aitag installed (a virtual
+    # environment's), not whichever `python3` comes first on the PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[*]"))
         .appName("aitag")

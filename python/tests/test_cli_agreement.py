@@ -43,7 +43,10 @@ def test_every_incident_gives_the_dict_of_the_cli(records, tagger, batch_explain
     tagged = 0
     for record, line, result in zip(records, batch_explain, results):
         cli = json.loads(line)
+        # id, text (with --explain) and source belong to the batch record,
+        # around the classification.
         assert cli.pop("id") == record["id"]
+        assert cli.pop("text") == record["text"]
         cli.pop("source")
         assert without_char_offsets(result) == cli, record["id"]
         tagged += bool(result["tags"])
@@ -107,7 +110,8 @@ def test_options_mean_what_the_cli_options_mean(records):
             ).stdout
         )
         got = tagger.classify_many(texts, explain=True)
-        for c, g in zip(cli, got, strict=True):
+        for c, g, text in zip(cli, got, texts, strict=True):
+            assert c.pop("text") == text
             del c["id"], c["source"]
             assert without_char_offsets(g) == c
         outputs.append(got)

@@ -28,8 +28,9 @@ def test_a_custom_taxonomy_tags_as_the_cli_does(records):
     cli = run_cli("--taxonomy", str(EVAL_TAXONOMY), "batch", "--explain", "-o", "jsonl", str(INCIDENTS))
     got = tagger.classify_many([r["text"] for r in records], explain=True)
     tagged = 0
-    for line, result in zip(cli.stdout.splitlines(), got, strict=True):
+    for line, result, record in zip(cli.stdout.splitlines(), got, records, strict=True):
         expected = json.loads(line)
+        assert expected.pop("text") == record["text"]
         del expected["id"], expected["source"]
         assert without_char_offsets(result) == expected
         tagged += bool(result["tags"])
@@ -86,7 +87,9 @@ def test_a_broken_taxonomy_names_file_line_and_column(broken):
     assert str(caught.value) == cli_error("--taxonomy", str(broken))
     problems = caught.value.problems
     assert [(p.file, p.line, p.column) for p in problems] == [
-        (str(broken), 6, 5),
+        # The bad key's own place (`tag: securty`), and the rule's for a bad
+        # weight, as the CLI says.
+        (str(broken), 7, 5),
         (str(broken), 12, 5),
     ]
     assert "unknown tag `securty`" in problems[0].message
