@@ -3,7 +3,7 @@
 //! progress bar. All the logic lives in the library; this is plumbing.
 
 use crate::cli::BatchArgs;
-use crate::{AppError, CLEAN, FAILURE};
+use crate::exit::{AppError, Outcome};
 use aitag::batch::{self, BatchOptions, Summary};
 use aitag::input::{self, CountingReader, Record, RecordError};
 use aitag::output::batch::{BatchFormat, Item, printer_keeping};
@@ -31,7 +31,7 @@ impl From<RecordError> for BatchError {
 
 type Input = Box<dyn Iterator<Item = Result<Record, BatchError>> + Send>;
 
-pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, AppError> {
+pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<Outcome, AppError> {
     for tag in &args.only {
         if engine.taxonomy().tag(tag).is_none() {
             let known: Vec<&str> = engine.taxonomy().tag_ids();
@@ -139,8 +139,8 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
     // Also after a signal: the output so far is then whole (a JSON array closed).
     printer.finish()?;
     progress.finish();
-    if let Some(code) = signals.exit_code() {
-        return Ok(code);
+    if let Some(signal) = signals.caught() {
+        return Ok(Outcome::Signalled(signal));
     }
     for (message, n) in repeats.unshown() {
         let _ = writeln!(
@@ -153,9 +153,9 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
         write_summary(&mut stderr.lock(), &summary, stderr.is_terminal())?;
     }
     Ok(if failed || stderr_failed {
-        FAILURE
+        Outcome::BadRecords
     } else {
-        CLEAN
+        Outcome::Done
     })
 }
 
@@ -193,11 +193,12 @@ impl Signals {
         })
     }
 
-    fn exit_code(&self) -> Option<u8> {
+    /// The signal that stopped the run, if one did.
+    fn caught(&self) -> Option<i32> {
         if self.terminate.load(Ordering::SeqCst) {
-            Some(128 + signal_hook::consts::SIGTERM as u8)
+            Some(signal_hook::consts::SIGTERM)
         } else if self.interrupt.load(Ordering::SeqCst) {
-            Some(128 + signal_hook::consts::SIGINT as u8)
+            Some(signal_hook::consts::SIGINT)
         } else {
             None
         }

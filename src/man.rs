@@ -2,7 +2,7 @@
 //! the sections a man page is expected to have that clap knows nothing of
 //! (exit status, environment, input formats, examples).
 
-use crate::AppError;
+use crate::exit::AppError;
 use crate::cli;
 use aitag::Error;
 use std::io::{self, Write};
