@@ -284,8 +284,25 @@ impl Engine {
 
     /// Ids of the rules that fire on `text`, whatever the thresholds.
     pub fn fired_rules(&self, text: &str) -> Vec<&str> {
-        self.analyze(text, false)
-            .fired
+        let analysis = self.analyze(text, false);
+        self.fired_ids(&analysis)
+    }
+
+    /// The classification of `text` and the ids of every rule that fired on
+    /// it whatever the thresholds, from one analysis (what `aitag eval`
+    /// reports for each record).
+    pub fn classify_and_fired(
+        &self,
+        text: &str,
+        options: &ClassifyOptions,
+    ) -> (Classification, Vec<&str>) {
+        let analysis = self.analyze(text, options.explain);
+        let c = scoring::classify(self, &analysis, options);
+        (c, self.fired_ids(&analysis))
+    }
+
+    fn fired_ids(&self, a: &Analysis) -> Vec<&str> {
+        a.fired
             .iter()
             .map(|f| self.taxonomy.rules[f.rule].def.id.as_str())
             .collect()

@@ -178,20 +178,13 @@ impl<'a> Evaluation<'a> {
             });
             return;
         }
-        // `fired_rules` analyses the text a second time: the engine has no public
-        // call that returns both, and gold sets are small enough not to mind.
-        let c = self.engine.classify_with(text, &self.options);
+        let (c, fired) = self.engine.classify_and_fired(text, &self.options);
         self.slots[pos] = Some(Prediction {
             id: id.to_string(),
             source: source.to_string(),
             excerpt: excerpt(text, 90),
             predicted: c.tag_ids().map(str::to_string).collect(),
-            fired: self
-                .engine
-                .fired_rules(text)
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+            fired: fired.into_iter().map(str::to_string).collect(),
         });
     }
 
