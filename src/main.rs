@@ -14,7 +14,7 @@ use aitag::output::{eval_report, human};
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
 use cli::{ClassifyFormat, Cli, ColorChoice, Command, EvalArgs, EvalFormat, FitArgs};
 use exit::{AppError, FAILURE, Outcome};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -217,25 +217,6 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
     Ok(outcome)
 }
 
-/// The text on stdin, which holds one record: as long as any reader accepts
-/// (a larger one would be held whole in memory).
-fn read_stdin_text() -> Result<String, Error> {
-    let max = input::MAX_RECORD_BYTES;
-    let mut bytes = Vec::new();
-    io::stdin()
-        .take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Input(format!("cannot read stdin: {e}")))?;
-    if bytes.len() > max {
-        let mib = max / (1024 * 1024);
-        return Err(Error::Input(format!(
-            "stdin holds more than {mib} MiB, the most one text may have (aitag batch reads many)"
-        )));
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| Error::Input(format!("cannot read stdin as UTF-8 text: {e}")))
-}
-
 /// Writes one JSON document and a newline. serde_json's errors are turned
 /// back into the I/O error they wrap, so that a closed pipe stays a closed
 /// pipe (quiet, exit 0) instead of an error of another kind.
@@ -271,7 +252,7 @@ fn classify_text(args: &cli::ClassifyArgs) -> Result<String, AppError> {
         if io::stdin().is_terminal() {
             eprintln!("aitag: reading the incident from stdin; Ctrl-D ends it");
         }
-        Ok(read_stdin_text()?)
+        Ok(input::read_text(io::stdin().lock())?)
     };
     if !args.files.is_empty() {
         if !args.text.is_empty() {
@@ -367,26 +348,9 @@ fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<Outco
         .iter()
         .map(|&model| Evaluation::new(&engine, &gold, ClassifyOptions { model, ..options }))
         .collect();
-    for path in &args.data {
-        let records = input::open(path, &input_options)?;
-        for w in records.warnings() {
-            eprintln!("aitag: {}: warning: {w}", input::display_name(path));
-        }
-        for item in records {
-            match item {
-                Ok(record) => {
-                    let source = record.source.to_string();
-                    for e in &mut evaluations {
-                        e.add(&record.id, &record.text, &source);
-                    }
-                }
-                Err(e) => {
-                    let _ = writeln!(io::stderr(), "aitag: {e}");
-                    evaluations.iter_mut().for_each(Evaluation::add_error);
-                }
-            }
-        }
-    }
+    aitag::eval::add_files(&mut evaluations, &args.data, &input_options, |notice| {
+        let _ = writeln!(io::stderr(), "aitag: {notice}");
+    })?;
     let mut reports: Vec<_> = evaluations.into_iter().map(|e| e.finish(&setup)).collect();
     let mut report = reports.pop().expect("one layer at least");
     if let [rules, model] = &reports[..] {

@@ -13,6 +13,7 @@ pub mod report;
 
 use crate::engine::{ClassifyOptions, Engine};
 use crate::error::{Error, Result};
+use crate::input::{self, InputOptions, RecordError};
 use crate::taxonomy::Taxonomy;
 pub use gold::{Gold, GoldRecord};
 use report::{Coverage, Duplicate};
@@ -192,6 +193,63 @@ impl<'a> Evaluation<'a> {
     pub fn add_error(&mut self) {
         self.coverage.record_errors += 1;
     }
+}
+
+/// What reading an evaluation's data had to say, in the order it came.
+#[derive(Debug)]
+pub enum Notice {
+    /// About a file as a whole (e.g. an `--id-field` column it lacks).
+    Warning { file: String, message: String },
+    /// A record that could not be used; it is counted in the report.
+    BadRecord(RecordError),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Warning { file, message } => write!(f, "{file}: warning: {message}"),
+            Notice::BadRecord(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Reads every data file once and gives each record to every evaluation
+/// (the layers of `aitag eval` score the same records), passing what there
+/// is to report to `notice` as it comes. A file that cannot be opened stops
+/// the evaluation: its figures would be about part of the data.
+pub fn add_files(
+    evaluations: &mut [Evaluation],
+    paths: &[String],
+    options: &InputOptions,
+    mut notice: impl FnMut(Notice),
+) -> Result<()> {
+    for path in paths {
+        let records = input::open(path, options)?;
+        for w in records.warnings() {
+            notice(Notice::Warning {
+                file: input::display_name(path).to_string(),
+                message: w.clone(),
+            });
+        }
+        for item in records {
+            match item {
+                Ok(record) => {
+                    let source = record.source.to_string();
+                    for e in evaluations.iter_mut() {
+                        e.add(&record.id, &record.text, &source);
+                    }
+                }
+                Err(e) => {
+                    evaluations.iter_mut().for_each(Evaluation::add_error);
+                    notice(Notice::BadRecord(e));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Evaluation<'_> {
 
     pub fn finish(self, setup: &EvalSetup) -> EvalReport {
         let mut coverage = self.coverage;

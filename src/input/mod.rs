@@ -248,6 +248,26 @@ pub fn open_source(path: &str) -> Result<Box<dyn Read + Send>> {
     Ok(Box::new(file))
 }
 
+/// The one text on stdin (what `aitag classify` reads): at most
+/// [`MAX_RECORD_BYTES`], the most any reader accepts for one record, since a
+/// larger one would be held whole in memory; UTF-8.
+pub fn read_text(stdin: impl Read) -> Result<String> {
+    let max = MAX_RECORD_BYTES;
+    let mut bytes = Vec::new();
+    stdin
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Input(format!("cannot read stdin: {e}")))?;
+    if bytes.len() > max {
+        let mib = max / (1024 * 1024);
+        return Err(Error::Input(format!(
+            "stdin holds more than {mib} MiB, the most one text may have (aitag batch reads many)"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Input(format!("cannot read stdin as UTF-8 text: {e}")))
+}
+
 /// The records of a file, or of stdin when `path` is `-`.
 pub fn open(path: &str, options: &InputOptions) -> Result<Records> {
     from_reader(display_name(path), open_source(path)?, options)
