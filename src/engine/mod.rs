@@ -2,11 +2,16 @@
 
 mod conditions;
 mod context;
+mod export;
 mod grouped;
+mod hit;
 mod interner;
 mod matcher;
+mod phrase_syntax;
+mod phrase_trie;
 mod regexes;
 pub(crate) mod scoring;
+mod vocabulary;
 
 pub use scoring::MAX_EVIDENCE;
 
@@ -17,7 +22,8 @@ use crate::taxonomy::schema::{CondDef, NegationMode, Scope};
 use crate::text::{NormText, Token, segment};
 use conditions::{Cond, Leaves, View};
 use context::{ContextConfig, Roles};
-use matcher::{AtomId, AtomTable, Hit, Matcher, MatcherBuilder};
+use hit::{AtomId, AtomTable, Hit};
+use matcher::{Matcher, MatcherBuilder};
 use std::collections::HashMap;
 
 /// Marks one context role on an atom.
@@ -182,7 +188,7 @@ impl Engine {
         // compiled now, so that a pattern over the size limit is reported.
         let matcher = builder.build(!taxonomy.builtin).map_err(|failures| {
             let users = |atom: AtomId| regex_users.get(&atom).cloned().unwrap_or_default();
-            let mut errors = matcher::regex_errors(failures, &atoms, &users);
+            let mut errors = regexes::regex_errors(failures, &atoms, &users);
             if errors.is_empty() {
                 errors.push(TaxonomyError {
                     location: Location {
@@ -330,7 +336,7 @@ impl Engine {
         for (name, lex) in &self.taxonomy.lexicons {
             for p in &lex.phrases {
                 let names = lexicons_of
-                    .entry(matcher::phrase_key(p).into_owned())
+                    .entry(phrase_syntax::phrase_key(p).into_owned())
                     .or_default();
                 if !names.contains(&name.as_str()) {
                     names.push(name);

@@ -250,7 +250,6 @@ pub fn add_files(
 }
 
 impl Evaluation<'_> {
-
     pub fn finish(self, setup: &EvalSetup) -> EvalReport {
         let mut coverage = self.coverage;
         coverage.missing = self
