@@ -7,7 +7,7 @@ use super::context::{ContextConfig, Roles};
 use super::hit::{AtomId, AtomTable};
 use super::matcher::MatcherBuilder;
 use super::{CompiledRule, Engine};
-use super::{grouped, regexes};
+use super::{grouped, regexes, scoring};
 use crate::error::{Error, Location, Result, TaxonomyError};
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::schema::CondDef;
@@ -92,8 +92,6 @@ impl Engine {
                     .push(rule.location.clone());
             }
             rules.push(CompiledRule {
-                tag: tag_index[rule.def.tag.as_str()],
-                weight: rule.def.weight,
                 scope: rule.def.scope,
                 negation: rule.def.negation,
                 cond,
@@ -151,6 +149,7 @@ impl Engine {
             .iter()
             .map(|t| t.parent.as_deref().map(|p| tag_index[p]))
             .collect();
+        let score_table = scoring::ScoreTable::new(&taxonomy, parents, context.hedge_factor);
         Ok(Engine {
             taxonomy,
             matcher,
@@ -158,7 +157,7 @@ impl Engine {
             rules,
             leaves,
             atom_rules,
-            parents,
+            score_table,
             atoms,
             atom_lexicons,
             model: None,

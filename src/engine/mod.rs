@@ -39,9 +39,8 @@ pub struct ClassifyOptions {
     pub model: crate::model::Mode,
 }
 
+/// A rule as the rules stage evaluates it (scoring has its own table).
 pub(crate) struct CompiledRule {
-    pub tag: usize,
-    pub weight: f64,
     pub scope: Scope,
     pub negation: NegationMode,
     pub cond: Cond,
@@ -56,8 +55,8 @@ pub struct Engine {
     leaves: Leaves,
     /// For each atom, the rules whose condition can match it.
     atom_rules: Vec<Vec<u32>>,
-    /// For each tag, the index of its parent.
-    parents: Vec<Option<usize>>,
+    /// What scoring reads of the rules and tags.
+    score_table: scoring::ScoreTable,
     /// What each atom is (a folded phrase, `/regex/`), for `--with-source`.
     atoms: AtomTable,
     /// For each atom, the lexicons (by index in sorted order) that list it.
@@ -221,20 +220,8 @@ impl Engine {
     }
 }
 
-/// Accessors the scorer needs.
+/// What the learned layer reads of the lexicons.
 impl Engine {
-    pub(crate) fn rule_weight(&self, rule: usize) -> f64 {
-        self.rules[rule].weight
-    }
-    pub(crate) fn rule_tag(&self, rule: usize) -> usize {
-        self.rules[rule].tag
-    }
-    pub(crate) fn parent_of(&self, tag: usize) -> Option<usize> {
-        self.parents[tag]
-    }
-    pub(crate) fn hedge_factor(&self) -> f64 {
-        self.context.hedge_factor
-    }
     /// The lexicons (by index in the taxonomy's sorted order) listing an atom.
     pub(crate) fn lexicons_of(&self, atom: AtomId) -> &[u32] {
         self.atom_lexicons.get(atom as usize)
