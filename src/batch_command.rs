@@ -32,12 +32,9 @@ impl From<RecordError> for BatchError {
 type Input = Box<dyn Iterator<Item = Result<Record, BatchError>> + Send>;
 
 pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<Outcome, AppError> {
-    for tag in &args.only {
-        if engine.taxonomy().tag(tag).is_none() {
-            let known: Vec<&str> = engine.taxonomy().tag_ids();
-            let message = format!("--only: unknown tag `{tag}` (tags: {})", known.join(", "));
-            return Err(Error::Input(message).into());
-        }
+    let index = engine.taxonomy().tag_index();
+    if let Some(tag) = args.only.iter().find(|t| index.position(t).is_none()) {
+        return Err(Error::Input(format!("--only: {}", index.unknown(tag))).into());
     }
     let format = match args.output {
         Some(f) => f.into(),

@@ -66,12 +66,6 @@ impl Engine {
             .keys()
             .map(|name| &lexicons[name.as_str()])
             .collect();
-        let tag_index: HashMap<&str, usize> = taxonomy
-            .tags
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
         let mut rules = Vec::with_capacity(taxonomy.rules.len());
         let mut leaves = Leaves::default();
         let mut regex_users: HashMap<AtomId, Vec<Location>> = HashMap::new();
@@ -144,12 +138,7 @@ impl Engine {
             hedge_factor: ctx.hedge_factor.unwrap_or(0.6),
             terminator_marks,
         };
-        let parents = taxonomy
-            .tags
-            .iter()
-            .map(|t| t.parent.as_deref().map(|p| tag_index[p]))
-            .collect();
-        let score_table = scoring::ScoreTable::new(&taxonomy, parents, context.hedge_factor);
+        let score_table = scoring::ScoreTable::new(&taxonomy, context.hedge_factor);
         Ok(Engine {
             taxonomy,
             matcher,

@@ -33,34 +33,27 @@ struct ScoredRule {
 }
 
 impl ScoreTable {
-    pub(crate) fn new(
-        taxonomy: &Taxonomy,
-        parents: Vec<Option<usize>>,
-        hedge_factor: f64,
-    ) -> ScoreTable {
-        let index = |id: &str| taxonomy.tags.iter().position(|t| t.id == id);
+    pub(crate) fn new(taxonomy: &Taxonomy, hedge_factor: f64) -> ScoreTable {
+        let index = taxonomy.tag_index();
         let rules = taxonomy
             .rules
             .iter()
             .map(|r| ScoredRule {
                 id: r.def.id.clone(),
                 tag_id: r.def.tag.clone(),
-                tag: index(&r.def.tag).expect("validated: every rule's tag exists"),
+                tag: index
+                    .position(&r.def.tag)
+                    .expect("validated: every rule's tag exists"),
                 weight: r.def.weight,
                 because: r.def.because.trim().to_string(),
             })
             .collect();
-        let children = (0..parents.len())
-            .map(|t| {
-                (0..parents.len())
-                    .filter(|&c| parents[c] == Some(t))
-                    .collect()
-            })
-            .collect();
         ScoreTable {
             rules,
-            parents,
-            children,
+            parents: index.parents().to_vec(),
+            children: (0..index.len())
+                .map(|t| index.children(t).to_vec())
+                .collect(),
             hedge_factor,
         }
     }

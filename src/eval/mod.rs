@@ -78,10 +78,10 @@ impl EvalSetup {
         let mut headline: Vec<String> = Vec::new();
         for t in tags {
             if !self.tags.iter().any(|x| &x.id == t) {
-                let known: Vec<&str> = self.tags.iter().map(|x| x.id.as_str()).collect();
+                let known = self.tags.iter().map(|x| x.id.as_str());
                 return Err(Error::Input(format!(
-                    "unknown tag `{t}` in --tags (the taxonomy's tags are: {})",
-                    known.join(", ")
+                    "--tags: {}",
+                    crate::taxonomy::unknown_tag(t, known)
                 )));
             }
             if !headline.contains(t) {
