@@ -446,9 +446,9 @@ fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<Out
     Ok(Outcome::Done)
 }
 
-/// Freeing a compiled engine (thousands of small allocations) cost as much as
-/// a tenth of a short `aitag classify`; the process is about to exit, so the
-/// operating system reclaims the memory instead.
+/// Freeing a compiled engine means thousands of small deallocations, a
+/// visible share of a short `aitag classify`; the process is about to exit,
+/// so the operating system reclaims the memory instead.
 fn leave_to_exit(engine: Engine) {
     std::mem::forget(engine);
 }

@@ -36,8 +36,8 @@ impl Engine {
         }
         // (rule, sentence) for every hit that can be evidence of the rule. A
         // scope without such a hit cannot give a rule evidence (`none` adds
-        // none), so only these are evaluated: evaluating every rule on every
-        // sentence of the text was a tenth of the time per text.
+        // none), so only these are evaluated: work that grows with the hits
+        // rather than with rules x sentences, most of which have no hit.
         let mut candidates: Vec<(u32, u32)> = Vec::new();
         for (run, &(from, to)) in sentence_ranges.iter().enumerate() {
             for h in &hits[from..to] {

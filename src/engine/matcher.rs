@@ -12,11 +12,11 @@
 
 use super::hit::{AtomId, AtomTable, Hit};
 use super::interner::Interner;
-use super::phrase_syntax::{WordKind, WordPattern, WordRef, phrase_key, split_phrase};
+use super::phrase_syntax::{WordKind, WordPattern, WordRef, split_phrase};
 use super::phrase_trie::{NodeId, SPACE, Trie, WordId};
 use super::regexes::RuleRegexes;
 use super::vocabulary::{PrefixTrie, Vocabulary, vocabulary};
-use crate::text::{NormText, Token, match_key, token_at};
+use crate::text::{NormText, Token, fold_phrase, match_key, token_at};
 use rustc_hash::FxHashMap;
 
 pub struct MatcherBuilder {
@@ -61,7 +61,8 @@ impl MatcherBuilder {
     /// Adds a phrase as written in a rule file. A leading `=` keeps the phrase
     /// exact (no word forms) and a trailing `*` makes its last word a prefix.
     pub fn add_phrase(&mut self, atoms: &mut AtomTable, phrase: &str) -> AtomId {
-        let key = phrase_key(phrase);
+        // `=` and `*` marks are kept, so that `=ai` and `ai` stay distinct atoms.
+        let key = fold_phrase(phrase);
         let (id, new) = atoms.intern(&key);
         if !new {
             return id;
@@ -211,8 +212,9 @@ pub struct Matcher {
 }
 
 /// Tokens seen by this thread, with the phrase words they stand for, for the
-/// matcher with the id it holds. Stemming and three lookups per token were
-/// half again the time per text; most tokens of a text were seen before.
+/// matcher with the id it holds. A token costs a stem and three lookups, and
+/// most tokens of a text were seen before: one lookup here replaces them, at
+/// the cost of a bounded map per thread.
 type TokenCache = (u64, FxHashMap<Box<str>, Box<[WordId]>>);
 
 thread_local! {

@@ -186,7 +186,7 @@ impl Engine {
         for (name, lex) in &self.taxonomy.lexicons {
             for p in &lex.phrases {
                 let names = lexicons_of
-                    .entry(phrase_syntax::phrase_key(p).into_owned())
+                    .entry(crate::text::fold_phrase(p).into_owned())
                     .or_default();
                 if !names.contains(&name.as_str()) {
                     names.push(name);

@@ -1,8 +1,6 @@
 //! The syntax of a phrase: its folded key, its words, and what each word
 //! accepts (`=exact`, `prefix*`, or the word with its forms).
 
-use crate::text::fold_phrase;
-
 /// What one word of a phrase accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum WordPattern {
@@ -24,12 +22,6 @@ pub(super) enum WordKind {
 
 /// A phrase word while building: its kind and its text in the phrase key.
 pub(super) type WordRef<'a> = (WordKind, &'a str);
-
-/// The folded key of a phrase; `=` and `*` marks are kept so that `=ai` and
-/// `ai` stay distinct atoms.
-pub fn phrase_key(phrase: &str) -> std::borrow::Cow<'_, str> {
-    fold_phrase(phrase)
-}
 
 /// The words of a folded phrase key, each with the separator before it
 /// (none for the first word). An iterator, not a vector: start-up splits

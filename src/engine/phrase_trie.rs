@@ -17,8 +17,8 @@ pub(super) const SPACE: u32 = 0;
 #[derive(Debug, Default, Clone)]
 pub(super) struct Trie {
     /// The root's child for each word (0 for none): every token looks its
-    /// words up here, and a binary search over the root's thousands of
-    /// children was a tenth of a batch run.
+    /// words up here, so a direct index replaces a binary search over the
+    /// root's thousands of children, for 4 bytes a phrase word.
     pub(super) root: Vec<NodeId>,
     pub(super) children: Grouped<((u32, WordId), NodeId)>,
     pub(super) ends: Grouped<AtomId>,

@@ -98,10 +98,10 @@ impl Vocabulary {
 }
 
 /// The prefix words (`optimi*`) as a byte trie that a token walks byte by
-/// byte, collecting every prefix it passes. (A sorted list scanned back from
-/// the token compared every prefix with the token's first letter, a third of
-/// the matching time.) Most tokens start with three letters no prefix starts
-/// with, so a bitmap of those first three letters turns them away first.
+/// byte, collecting every prefix it passes, in time that grows with the
+/// token, not with the number of prefixes (as a sorted list scanned back
+/// from the token would). Most tokens start with three letters no prefix
+/// starts with, so a bitmap of those first three letters turns them away first.
 #[derive(Debug, Clone)]
 pub(super) struct PrefixTrie {
     pub(super) nodes: Vec<PrefixNode>,
