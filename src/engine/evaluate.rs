@@ -119,6 +119,7 @@ impl Engine {
             original: text,
             norm,
             tokens,
+            sentences,
             sentence_of_token,
             hits,
             fired,

@@ -21,7 +21,7 @@ use crate::classification::Classification;
 use crate::error::Result;
 use crate::taxonomy::Taxonomy;
 use crate::taxonomy::schema::{NegationMode, Scope};
-use crate::text::{NormText, Token};
+use crate::text::{NormText, Sentence, Token};
 use conditions::{Cond, Leaves};
 use context::{ContextConfig, Roles};
 use hit::{AtomId, AtomTable, Hit};
@@ -87,6 +87,8 @@ pub(crate) struct Analysis<'t> {
     pub original: &'t str,
     pub norm: NormText,
     pub tokens: Vec<Token>,
+    /// The segmenter's sentences, in the folded text.
+    pub sentences: Vec<Sentence>,
     pub sentence_of_token: Vec<u32>,
     pub hits: Vec<Hit>,
     pub fired: Vec<Fired>,

@@ -340,10 +340,18 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         .filter(|&t| confidence[t] > 0.0)
         .map(|t| (taxonomy.tags[t].id.clone(), confidence[t]))
         .collect();
+    // The sentences in the original text, for quoting evidence with the
+    // segmenter's own sentence ends (an abbreviation's full stop is none).
+    let sentences = a
+        .sentences
+        .iter()
+        .map(|s| orig_span_trimmed(a, s.start as usize, s.end as usize))
+        .collect();
     Classification {
         tags,
         overlaps,
         negated,
         scores,
+        sentences,
     }
 }
