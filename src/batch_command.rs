@@ -3,7 +3,7 @@
 //! progress bar. All the logic lives in the library; this is plumbing.
 
 use crate::cli::BatchArgs;
-use crate::{AppError, CLEAN, FAILURE};
+use crate::exit::{AppError, Outcome};
 use aitag::batch::{self, BatchOptions, Summary};
 use aitag::input::{self, CountingReader, Record, RecordError};
 use aitag::output::batch::{BatchFormat, Item, printer_keeping};
@@ -31,13 +31,10 @@ impl From<RecordError> for BatchError {
 
 type Input = Box<dyn Iterator<Item = Result<Record, BatchError>> + Send>;
 
-pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, AppError> {
-    for tag in &args.only {
-        if engine.taxonomy().tag(tag).is_none() {
-            let known: Vec<&str> = engine.taxonomy().tag_ids();
-            let message = format!("--only: unknown tag `{tag}` (tags: {})", known.join(", "));
-            return Err(Error::Input(message).into());
-        }
+pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<Outcome, AppError> {
+    let index = engine.taxonomy().tag_index();
+    if let Some(tag) = args.only.iter().find(|t| index.position(t).is_none()) {
+        return Err(Error::Input(format!("--only: {}", index.unknown(tag))).into());
     }
     let format = match args.output {
         Some(f) => f.into(),
@@ -139,8 +136,8 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
     // Also after a signal: the output so far is then whole (a JSON array closed).
     printer.finish()?;
     progress.finish();
-    if let Some(code) = signals.exit_code() {
-        return Ok(code);
+    if let Some(signal) = signals.caught() {
+        return Ok(Outcome::Signalled(signal));
     }
     for (message, n) in repeats.unshown() {
         let _ = writeln!(
@@ -153,9 +150,9 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
         write_summary(&mut stderr.lock(), &summary, stderr.is_terminal())?;
     }
     Ok(if failed || stderr_failed {
-        FAILURE
+        Outcome::BadRecords
     } else {
-        CLEAN
+        Outcome::Done
     })
 }
 
@@ -193,11 +190,12 @@ impl Signals {
         })
     }
 
-    fn exit_code(&self) -> Option<u8> {
+    /// The signal that stopped the run, if one did.
+    fn caught(&self) -> Option<i32> {
         if self.terminate.load(Ordering::SeqCst) {
-            Some(128 + signal_hook::consts::SIGTERM as u8)
+            Some(signal_hook::consts::SIGTERM)
         } else if self.interrupt.load(Ordering::SeqCst) {
-            Some(128 + signal_hook::consts::SIGINT as u8)
+            Some(signal_hook::consts::SIGINT)
         } else {
             None
         }

@@ -121,6 +121,10 @@ pub struct Classification {
     /// taxonomy order. Machine formats that want a column per tag use it.
     #[serde(skip)]
     pub scores: Vec<(String, f64)>,
+    /// The byte range of each sentence of the text, as the engine's
+    /// segmenter found them: quotes of evidence end where these do.
+    #[serde(skip)]
+    pub sentences: Vec<(usize, usize)>,
 }
 
 impl Classification {

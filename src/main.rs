@@ -1,9 +1,10 @@
 //! The `aitag` binary: parses arguments, calls the library, renders errors
-//! once and maps results to exit codes (0 tagged or clean, 1 nothing tagged,
-//! 2 error), like grep and ripgrep.
+//! once and maps results to exit codes in one place ([`exit::status`]: 0
+//! done, 1 nothing tagged or checks failed, 2 error), like grep and ripgrep.
 
 mod batch_command;
 mod cli;
+mod exit;
 mod man;
 
 use aitag::eval::{EvalSetup, Evaluation, Gold, Layers};
@@ -12,14 +13,9 @@ use aitag::model::{self, Mode};
 use aitag::output::{eval_report, human};
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
 use cli::{ClassifyFormat, Cli, ColorChoice, Command, EvalArgs, EvalFormat, FitArgs};
-use std::io::{self, IsTerminal, Read, Write};
+use exit::{AppError, FAILURE, Outcome};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-
-const TAGGED: u8 = 0;
-/// A batch that finished without a bad record or file, tagged or not.
-const CLEAN: u8 = 0;
-const UNTAGGED: u8 = 1;
-const FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::parse();
@@ -33,16 +29,15 @@ fn main() -> ExitCode {
     }
     set_colour(cli.global.color);
     set_width();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        // A closed pipe (`aitag … | head`) is the reader's choice, not an error.
-        Err(AppError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(TAGGED),
-        Err(e) => {
+    let result = run(cli);
+    if let Err(e) = &result {
+        let quiet = matches!(e, AppError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe);
+        if !quiet {
             // Nothing more can be said when stderr fails too (a full disk).
             let _ = writeln!(io::stderr(), "aitag: {e}");
-            ExitCode::from(FAILURE)
         }
     }
+    ExitCode::from(exit::status(&result))
 }
 
 /// Whether the process was started with stdout closed (`>&-`). The Rust
@@ -91,32 +86,6 @@ fn set_width() {
     }
 }
 
-enum AppError {
-    Lib(Error),
-    Io(io::Error),
-}
-
-impl std::fmt::Display for AppError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AppError::Lib(e) => write!(f, "{e}"),
-            AppError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl From<Error> for AppError {
-    fn from(e: Error) -> Self {
-        AppError::Lib(e)
-    }
-}
-
-impl From<io::Error> for AppError {
-    fn from(e: io::Error) -> Self {
-        AppError::Io(e)
-    }
-}
-
 fn load_taxonomy(cli: &cli::GlobalArgs) -> Result<Taxonomy, Error> {
     Taxonomy::with_added(cli.taxonomy.as_deref(), &cli.rules)
 }
@@ -136,7 +105,7 @@ fn engine_with_model(cli: &cli::GlobalArgs, taxonomy: Taxonomy) -> Result<Engine
     Ok(Engine::new(taxonomy)?.with_model(model))
 }
 
-fn run(cli: Cli) -> Result<u8, AppError> {
+fn run(cli: Cli) -> Result<Outcome, AppError> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     // These describe the command line itself and need no taxonomy.
@@ -144,7 +113,7 @@ fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Completions(args) => {
             write_completions(&mut out, args.shell)?;
             out.flush()?;
-            return Ok(CLEAN);
+            return Ok(Outcome::Done);
         }
         Command::Man(args) => {
             match &args.dir {
@@ -152,7 +121,7 @@ fn run(cli: Cli) -> Result<u8, AppError> {
                 None => man::write_page(&mut out, args.command.as_deref())?,
             }
             out.flush()?;
-            return Ok(CLEAN);
+            return Ok(Outcome::Done);
         }
         Command::Help(args) => {
             let mut command = cli::command();
@@ -164,12 +133,12 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             };
             write!(out, "{}", page.render_long_help())?;
             out.flush()?;
-            return Ok(CLEAN);
+            return Ok(Outcome::Done);
         }
         _ => {}
     }
     let taxonomy = load_taxonomy(&cli.global)?;
-    let code = match cli.command {
+    let outcome = match cli.command {
         Command::Batch(args) => {
             batch_command::run(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?
         }
@@ -203,7 +172,7 @@ fn run(cli: Cli) -> Result<u8, AppError> {
                     }
                 }
             }
-            TAGGED
+            Outcome::Done
         }
         Command::Test(args) => {
             let lint = (!args.no_lint).then(|| aitag::lint::lint(&taxonomy));
@@ -224,9 +193,9 @@ fn run(cli: Cli) -> Result<u8, AppError> {
             leave_to_exit(engine);
             let clean = lint.as_ref().is_none_or(|l| l.findings.is_empty());
             if report.failed == 0 && clean {
-                TAGGED
+                Outcome::Done
             } else {
-                UNTAGGED
+                Outcome::ChecksFailed
             }
         }
         Command::Lint(args) => {
@@ -236,35 +205,16 @@ fn run(cli: Cli) -> Result<u8, AppError> {
                 ClassifyFormat::Json => write_json(&mut out, &lint, true)?,
             }
             if lint.findings.is_empty() {
-                TAGGED
+                Outcome::Done
             } else {
-                UNTAGGED
+                Outcome::ChecksFailed
             }
         }
         Command::Eval(args) => run_eval(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?,
         Command::Fit(args) => run_fit(args, taxonomy, &mut out)?,
     };
     out.flush()?;
-    Ok(code)
-}
-
-/// The text on stdin, which holds one record: as long as any reader accepts
-/// (a larger one would be held whole in memory).
-fn read_stdin_text() -> Result<String, Error> {
-    let max = input::MAX_RECORD_BYTES;
-    let mut bytes = Vec::new();
-    io::stdin()
-        .take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Input(format!("cannot read stdin: {e}")))?;
-    if bytes.len() > max {
-        let mib = max / (1024 * 1024);
-        return Err(Error::Input(format!(
-            "stdin holds more than {mib} MiB, the most one text may have (aitag batch reads many)"
-        )));
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| Error::Input(format!("cannot read stdin as UTF-8 text: {e}")))
+    Ok(outcome)
 }
 
 /// Writes one JSON document and a newline. serde_json's errors are turned
@@ -302,7 +252,7 @@ fn classify_text(args: &cli::ClassifyArgs) -> Result<String, AppError> {
         if io::stdin().is_terminal() {
             eprintln!("aitag: reading the incident from stdin; Ctrl-D ends it");
         }
-        Ok(read_stdin_text()?)
+        Ok(input::read_text(io::stdin().lock())?)
     };
     if !args.files.is_empty() {
         if !args.text.is_empty() {
@@ -341,7 +291,7 @@ fn run_classify(
     args: cli::ClassifyArgs,
     engine: Engine,
     out: &mut dyn Write,
-) -> Result<u8, AppError> {
+) -> Result<Outcome, AppError> {
     let text = classify_text(&args)?;
     if text.trim().is_empty() {
         return Err(Error::Input("empty text: there is nothing to classify".into()).into());
@@ -362,14 +312,18 @@ fn run_classify(
         ClassifyFormat::Json => write_json(out, &c, false)?,
     }
     leave_to_exit(engine);
-    Ok(if c.tags.is_empty() { UNTAGGED } else { TAGGED })
+    Ok(if c.tags.is_empty() {
+        Outcome::NothingTagged
+    } else {
+        Outcome::Done
+    })
 }
 
 /// Classifies the data records that have gold labels and writes the report.
 /// Bad records are reported here, once, and counted in the report; the
 /// evaluation runs on (exit 0) unless the gold file, an option or a data file
 /// as a whole is unusable (exit 2).
-fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, AppError> {
+fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<Outcome, AppError> {
     let tag_ids: Vec<&str> = engine.taxonomy().tag_ids();
     let gold = Gold::from_path(&args.gold, &tag_ids)?;
     let mut setup = EvalSetup::from_taxonomy(engine.taxonomy()).with_worst(args.worst);
@@ -394,26 +348,9 @@ fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
         .iter()
         .map(|&model| Evaluation::new(&engine, &gold, ClassifyOptions { model, ..options }))
         .collect();
-    for path in &args.data {
-        let records = input::open(path, &input_options)?;
-        for w in records.warnings() {
-            eprintln!("aitag: {}: warning: {w}", input::display_name(path));
-        }
-        for item in records {
-            match item {
-                Ok(record) => {
-                    let source = record.source.to_string();
-                    for e in &mut evaluations {
-                        e.add(&record.id, &record.text, &source);
-                    }
-                }
-                Err(e) => {
-                    let _ = writeln!(io::stderr(), "aitag: {e}");
-                    evaluations.iter_mut().for_each(Evaluation::add_error);
-                }
-            }
-        }
-    }
+    aitag::eval::add_files(&mut evaluations, &args.data, &input_options, |notice| {
+        let _ = writeln!(io::stderr(), "aitag: {notice}");
+    })?;
     let mut reports: Vec<_> = evaluations.into_iter().map(|e| e.finish(&setup)).collect();
     let mut report = reports.pop().expect("one layer at least");
     if let [rules, model] = &reports[..] {
@@ -443,12 +380,12 @@ fn run_eval(args: EvalArgs, engine: Engine, out: &mut dyn Write) -> Result<u8, A
         EvalFormat::Markdown => eval_report::write_markdown(out, &report)?,
         EvalFormat::Json => write_json(out, &report, true)?,
     }
-    Ok(TAGGED)
+    Ok(Outcome::Done)
 }
 
 /// Fits a model from gold labels: the cross-validated figures go to stdout
 /// when the model goes to a file, else to stderr and the model to stdout.
-fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u8, AppError> {
+fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<Outcome, AppError> {
     let engine = Engine::new(taxonomy)?;
     let tag_ids: Vec<&str> = engine.taxonomy().tag_ids();
     let golds = args
@@ -506,12 +443,12 @@ fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<u8,
             out.write_all(json.as_bytes())?;
         }
     }
-    Ok(TAGGED)
+    Ok(Outcome::Done)
 }
 
-/// Freeing a compiled engine (thousands of small allocations) cost as much as
-/// a tenth of a short `aitag classify`; the process is about to exit, so the
-/// operating system reclaims the memory instead.
+/// Freeing a compiled engine means thousands of small deallocations, a
+/// visible share of a short `aitag classify`; the process is about to exit,
+/// so the operating system reclaims the memory instead.
 fn leave_to_exit(engine: Engine) {
     std::mem::forget(engine);
 }

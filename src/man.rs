@@ -2,8 +2,8 @@
 //! the sections a man page is expected to have that clap knows nothing of
 //! (exit status, environment, input formats, examples).
 
-use crate::AppError;
 use crate::cli;
+use crate::exit::AppError;
 use aitag::Error;
 use std::io::{self, Write};
 use std::path::Path;

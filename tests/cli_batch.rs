@@ -547,7 +547,9 @@ fn only_keeps_records_with_the_tag_and_min_confidence_drops_weak_tags() {
         .args(["batch", "--only", "securty", &aiid()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown tag `securty`"));
+        .stderr(predicate::str::contains(
+            "--only: unknown tag `securty` (the taxonomy's tags are: alignment, ",
+        ));
 
     let strict = jsonl(
         &aitag()

@@ -446,7 +446,9 @@ fn usage_and_file_errors_exit_2() {
         ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown tag `securty` in --tags"));
+        .stderr(predicate::str::contains(
+            "--tags: unknown tag `securty` (the taxonomy's tags are: ",
+        ));
     aitag()
         .args(["eval", "--gold", s(&f.gold), "no-such-file.jsonl"])
         .assert()

@@ -34,16 +34,9 @@ pub struct Pair<'a> {
 
 impl Summary {
     pub fn new(taxonomy: &Taxonomy) -> Summary {
-        let tags: Vec<String> = taxonomy.tags.iter().map(|t| t.id.clone()).collect();
-        let parents = taxonomy
-            .tags
-            .iter()
-            .map(|t| {
-                t.parent
-                    .as_deref()
-                    .and_then(|p| tags.iter().position(|x| x == p))
-            })
-            .collect();
+        let index = taxonomy.tag_index();
+        let tags: Vec<String> = index.ids().map(str::to_string).collect();
+        let parents = index.parents().to_vec();
         let n = tags.len();
         Summary {
             tags,

@@ -2,7 +2,7 @@
 
 use super::context::HitContext;
 use super::grouped::Grouped;
-use super::matcher::{AtomId, Hit};
+use super::hit::{AtomId, Hit};
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone)]

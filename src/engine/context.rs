@@ -18,7 +18,7 @@
 //! so the cost grows with the number of hits times its logarithm: a text of
 //! 400,000 "not"s is as many triggers as hits.
 
-use super::matcher::{AtomId, Hit};
+use super::hit::{AtomId, Hit};
 
 /// The roles an atom plays in context detection (it may also be rule evidence).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

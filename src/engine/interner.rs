@@ -2,9 +2,10 @@
 //! and found by hash.
 //!
 //! Start-up stores thousands of phrases and ~20,000 word forms. A map from an
-//! owned string took 32 bytes a bucket and an allocation for each long key;
-//! here an entry is (start, length, value), 12 bytes, and the pages a short
-//! run touches (each one a page fault) are a fraction.
+//! owned string costs 32 bytes a bucket and an allocation for each long key;
+//! here an entry is (start, length, value), 12 bytes, so a short run touches
+//! (and faults in) far fewer pages, at the cost of strings that cannot be
+//! removed.
 
 use hashbrown::HashTable;
 use std::hash::BuildHasher;

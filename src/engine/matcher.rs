@@ -10,150 +10,14 @@
 //! and gives word boundaries for free. The rules' regexes are found by
 //! `regexes`, which runs only those a text's literals allow.
 
-use super::grouped::Grouped;
-use super::interner::{Interner, StrMap};
+use super::hit::{AtomId, AtomTable, Hit};
+use super::interner::Interner;
+use super::phrase_syntax::{WordKind, WordPattern, WordRef, split_phrase};
+use super::phrase_trie::{NodeId, SPACE, Trie, WordId};
 use super::regexes::RuleRegexes;
-use crate::error::{Location, TaxonomyError};
-use crate::text::inflect::{for_each_form, word_forms};
+use super::vocabulary::{PrefixTrie, Vocabulary, vocabulary};
 use crate::text::{NormText, Token, fold_phrase, match_key, token_at};
 use rustc_hash::FxHashMap;
-
-pub type AtomId = u32;
-
-/// A match of an atom (a phrase or regex) in the folded text.
-#[derive(Debug, Clone, Copy)]
-pub struct Hit {
-    pub atom: AtomId,
-    pub start: u32,
-    pub end: u32,
-    pub tok_start: u32,
-    /// One past the last token of the match.
-    pub tok_end: u32,
-    pub sentence: u32,
-}
-
-/// The phrases and regexes of the taxonomy, keyed by their folded form.
-#[derive(Debug, Default, Clone)]
-pub struct AtomTable {
-    labels: Interner,
-}
-
-impl AtomTable {
-    /// Room for `atoms` atoms.
-    pub fn with_capacity(atoms: usize) -> AtomTable {
-        AtomTable {
-            labels: Interner::with_capacity(atoms, atoms * 16),
-        }
-    }
-
-    pub fn intern(&mut self, key: &str) -> (AtomId, bool) {
-        self.labels.intern(key)
-    }
-
-    /// The folded phrase (or `/regex/`) of an atom.
-    pub fn label(&self, atom: AtomId) -> &str {
-        self.labels.resolve(atom)
-    }
-
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-}
-
-/// What one word of a phrase accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum WordPattern {
-    /// The word and its usual forms.
-    Forms(Box<str>),
-    /// Exactly this word.
-    Exact(Box<str>),
-    /// Any word that starts with this.
-    Prefix(Box<str>),
-}
-
-/// The kind of a phrase word, without its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum WordKind {
-    Forms = 0,
-    Exact = 1,
-    Prefix = 2,
-}
-
-/// A phrase word while building: its kind and its text in the phrase key.
-type WordRef<'a> = (WordKind, &'a str);
-
-type WordId = u32;
-type NodeId = u32;
-
-/// Separator id 0 is the single space that folding leaves between words.
-const SPACE: u32 = 0;
-
-/// The trie of phrase words, stored flat: a node's children ((separator
-/// before the word, word) -> child, sorted) and the phrases that end at it
-/// are each one `Grouped` by node.
-#[derive(Debug, Default, Clone)]
-struct Trie {
-    /// The root's child for each word (0 for none): every token looks its
-    /// words up here, and a binary search over the root's thousands of
-    /// children was a tenth of a batch run.
-    root: Vec<NodeId>,
-    children: Grouped<((u32, WordId), NodeId)>,
-    ends: Grouped<AtomId>,
-}
-
-impl Trie {
-    /// From the edges (parent, separator, word) -> child and the (node,
-    /// phrase) pairs of a trie of `nodes` nodes.
-    fn new(
-        nodes: usize,
-        words: usize,
-        edges: FxHashMap<(NodeId, u32, WordId), NodeId>,
-        ends: Vec<(NodeId, AtomId)>,
-    ) -> Trie {
-        // A phrase's first word has no separator before it.
-        let mut root = vec![0; words];
-        for (&(parent, sep, word), &child) in &edges {
-            if parent == 0 && sep == SPACE {
-                root[word as usize] = child;
-            }
-        }
-        let mut children = Grouped::new(
-            nodes,
-            edges
-                .iter()
-                .map(|(&(parent, sep, word), &child)| (parent as usize, ((sep, word), child))),
-        );
-        children.sort_each();
-        Trie {
-            root,
-            children,
-            // A node's phrases keep the order they were added in.
-            ends: Grouped::new(
-                nodes,
-                ends.iter().map(|&(node, atom)| (node as usize, atom)),
-            ),
-        }
-    }
-
-    fn children(&self, node: NodeId) -> &[((u32, WordId), NodeId)] {
-        self.children.get(node as usize)
-    }
-
-    fn child(&self, node: NodeId, key: (u32, WordId)) -> Option<NodeId> {
-        if node == 0 && key.0 == SPACE {
-            return Some(self.root[key.1 as usize]).filter(|&c| c != 0);
-        }
-        let children = self.children(node);
-        children
-            .binary_search_by_key(&key, |c| c.0)
-            .ok()
-            .map(|i| children[i].1)
-    }
-
-    fn atoms(&self, node: NodeId) -> &[AtomId] {
-        self.ends.get(node as usize)
-    }
-}
 
 pub struct MatcherBuilder {
     /// The id of each word pattern (its index in `word_list`), by a mark of
@@ -197,7 +61,8 @@ impl MatcherBuilder {
     /// Adds a phrase as written in a rule file. A leading `=` keeps the phrase
     /// exact (no word forms) and a trailing `*` makes its last word a prefix.
     pub fn add_phrase(&mut self, atoms: &mut AtomTable, phrase: &str) -> AtomId {
-        let key = phrase_key(phrase);
+        // `=` and `*` marks are kept, so that `=ai` and `ai` stay distinct atoms.
+        let key = fold_phrase(phrase);
         let (id, new) = atoms.intern(&key);
         if !new {
             return id;
@@ -323,264 +188,33 @@ impl MatcherBuilder {
     }
 }
 
-/// The match keys of the phrase words that take word forms, the exact
-/// words, and the prefix words, each with the words they stand for.
-///
-/// A word stands under its own key (`match_key`), which covers its
-/// inflections both ways, and under the keys of its agent nouns and `-ion`
-/// nouns ("hack" also matches "hackers", "detect" "detection"), which the
-/// stemmer keeps apart from the verb.
-fn vocabulary(words: &[WordPattern]) -> (Vocabulary, Vocabulary, PrefixTrie) {
-    let mut keys = Vocabulary::with_capacity(words.len() * 2);
-    let mut exact = Vocabulary::with_capacity(16);
-    let mut prefixes = PrefixTrie::default();
-    for (id, w) in words.iter().enumerate() {
-        let id = id as WordId;
-        match w {
-            WordPattern::Exact(s) => exact.add(s, id),
-            WordPattern::Forms(s) => {
-                keys.add(&known_key(s), id);
-                // Only the singular nouns: their plurals have the same key.
-                for_each_form(s, |f| {
-                    if f.len() > s.len() && (f.ends_with("er") || f.ends_with("ion")) {
-                        keys.add(&known_key(f), id);
-                    }
-                });
-            }
-            WordPattern::Prefix(p) => prefixes.insert(p, id),
-        }
-    }
-    (keys, exact, prefixes)
-}
-
-// `MATCH_KEYS`: the match key of every word of the embedded taxonomy, by
-// build.rs, sorted by word.
-include!(concat!(env!("OUT_DIR"), "/keys.rs"));
-
-/// `match_key(word)`, from the build-time table when the word is in it.
-fn known_key(word: &str) -> std::borrow::Cow<'_, str> {
-    match MATCH_KEYS.binary_search_by(|(w, _)| (*w).cmp(word)) {
-        Ok(i) => MATCH_KEYS[i].1.into(),
-        Err(_) => match_key(word),
-    }
-}
-
-/// The phrase words each word form can stand for. Nearly always one
-/// ("hacked" is only "hack"), kept as the form's value; the few forms of
-/// several words point into `shared`. A lookup, once per token, reads one
-/// entry and the form's text.
-#[derive(Debug, Clone)]
-struct Vocabulary {
-    forms: StrMap,
-    shared: Vec<Vec<WordId>>,
-}
-
-/// Marks a `Vocabulary` value that is an index into `shared`.
-const SHARED: u32 = 1 << 31;
-
-impl Vocabulary {
-    /// Room for about `forms` forms.
-    fn with_capacity(forms: usize) -> Vocabulary {
-        Vocabulary {
-            forms: StrMap::with_capacity(forms, forms * 8),
-            shared: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, form: &str, id: WordId) {
-        let (entry, new) = self.forms.entry(form, id);
-        if new {
-            return;
-        }
-        if *entry & SHARED != 0 {
-            let ids = &mut self.shared[(*entry & !SHARED) as usize];
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        } else if *entry != id {
-            self.shared.push(vec![*entry, id]);
-            *entry = SHARED | (self.shared.len() - 1) as u32;
-        }
-    }
-
-    /// The words `form` stands for; none when it is not a form of any.
-    fn get(&self, form: &str) -> &[WordId] {
-        match self.forms.get(form) {
-            None => &[],
-            Some(&i) if i & SHARED != 0 => &self.shared[(i & !SHARED) as usize],
-            Some(id) => std::slice::from_ref(id),
-        }
-    }
-}
-
 impl Default for MatcherBuilder {
     fn default() -> Self {
         Self::new()
     }
 }
 
-/// The folded key of a phrase; `=` and `*` marks are kept so that `=ai` and
-/// `ai` stay distinct atoms.
-pub fn phrase_key(phrase: &str) -> std::borrow::Cow<'_, str> {
-    fold_phrase(phrase)
-}
-
-/// The words of a folded phrase key, each with the separator before it
-/// (none for the first word). An iterator, not a vector: start-up splits
-/// thousands of phrases.
-fn split_phrase(key: &str) -> impl Iterator<Item = (Option<&str>, WordRef<'_>)> {
-    let (body, exact) = match key.strip_prefix('=') {
-        Some(rest) => (rest.trim_start(), true),
-        None => (key, false),
-    };
-    let (body, open) = match body.strip_suffix('*') {
-        Some(rest) => (rest, true),
-        None => (body, false),
-    };
-    let kind = if exact {
-        WordKind::Exact
-    } else {
-        WordKind::Forms
-    };
-    let mut spans = word_spans(body).peekable();
-    let mut last_end: Option<usize> = None;
-    std::iter::from_fn(move || {
-        let (start, end) = spans.next()?;
-        let sep = last_end.map(|prev| &body[prev..start]);
-        last_end = Some(end);
-        let kind = if open && spans.peek().is_none() {
-            WordKind::Prefix
-        } else {
-            kind
-        };
-        Some((sep, (kind, &body[start..end])))
-    })
-}
-
-/// The byte ranges of the words of `body`: runs of word bytes, with
-/// apostrophes between word bytes ("model's") inside the word.
-fn word_spans(body: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    use crate::text::segment::is_word_byte;
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() && !is_word_byte(bytes[i]) {
-            i += 1;
-        }
-        if i == bytes.len() {
-            return None;
-        }
-        let start = i;
-        while i < bytes.len()
-            && (is_word_byte(bytes[i])
-                || (bytes[i] == b'\'' && i + 1 < bytes.len() && is_word_byte(bytes[i + 1])))
-        {
-            i += 1;
-        }
-        Some((start, i))
-    })
-}
-
-/// The prefix words (`optimi*`) as a byte trie that a token walks byte by
-/// byte, collecting every prefix it passes. (A sorted list scanned back from
-/// the token compared every prefix with the token's first letter, a third of
-/// the matching time.) Most tokens start with three letters no prefix starts
-/// with, so a bitmap of those first three letters turns them away first.
-#[derive(Debug, Clone)]
-struct PrefixTrie {
-    nodes: Vec<PrefixNode>,
-    /// Bit `start3(p)` is set for the first three letters of every prefix.
-    starts: Vec<u64>,
-    /// The shortest prefix, or one not made of three letters, turns the
-    /// bitmap off: such a prefix could match tokens it does not cover.
-    filter: bool,
-}
-
-/// (byte, child) sorted by byte, and the words whose prefix ends here.
-type PrefixNode = (Vec<(u8, u32)>, Vec<WordId>);
-
-impl Default for PrefixTrie {
-    fn default() -> Self {
-        PrefixTrie {
-            nodes: vec![(Vec::new(), Vec::new())],
-            starts: vec![0; (1 << 15) / 64],
-            filter: true,
-        }
-    }
-}
-
-/// The first three bytes of `s` as 15 bits, if they are lower-case letters.
-fn start3(s: &[u8]) -> Option<usize> {
-    match s {
-        [a @ b'a'..=b'z', b @ b'a'..=b'z', c @ b'a'..=b'z', ..] => {
-            Some(((*a - b'a') as usize) << 10 | ((*b - b'a') as usize) << 5 | (*c - b'a') as usize)
-        }
-        _ => None,
-    }
-}
-
-impl PrefixTrie {
-    fn insert(&mut self, prefix: &str, word: WordId) {
-        match start3(prefix.as_bytes()) {
-            Some(k) => self.starts[k / 64] |= 1 << (k % 64),
-            None => self.filter = false,
-        }
-        let mut node = 0usize;
-        for &b in prefix.as_bytes() {
-            let children = &self.nodes[node].0;
-            node = match children.binary_search_by_key(&b, |c| c.0) {
-                Ok(i) => children[i].1 as usize,
-                Err(i) => {
-                    let child = self.nodes.len();
-                    self.nodes[node].0.insert(i, (b, child as u32));
-                    self.nodes.push((Vec::new(), Vec::new()));
-                    child
-                }
-            };
-        }
-        self.nodes[node].1.push(word);
-    }
-
-    /// Appends the words of every prefix of `token`.
-    fn words_of(&self, token: &[u8], out: &mut Vec<WordId>) {
-        if self.filter {
-            match start3(token) {
-                Some(k) if self.starts[k / 64] & (1 << (k % 64)) != 0 => {}
-                _ => return,
-            }
-        }
-        let mut node = 0usize;
-        for &b in token {
-            let children = &self.nodes[node].0;
-            match children.binary_search_by_key(&b, |c| c.0) {
-                Ok(i) => node = children[i].1 as usize,
-                Err(_) => return,
-            }
-            out.extend_from_slice(&self.nodes[node].1);
-        }
-    }
-}
-
 pub struct Matcher {
     /// Unique among the matchers of a process, for the token cache.
-    id: u64,
+    pub(super) id: u64,
     /// Phrase words that take word forms, by match key.
-    vocabulary: Vocabulary,
+    pub(super) vocabulary: Vocabulary,
     /// `=exact` phrase words, by their text.
-    exact: Vocabulary,
+    pub(super) exact: Vocabulary,
     /// The keys of `vocabulary`, sorted: two tokens can only form a closed
     /// compound of a phrase ("e mail" for "email") if the first starts a key.
-    key_list: Vec<Box<str>>,
-    prefixes: PrefixTrie,
-    separators: Vec<String>,
-    trie: Trie,
-    words: Vec<WordPattern>,
-    regexes: RuleRegexes,
+    pub(super) key_list: Vec<Box<str>>,
+    pub(super) prefixes: PrefixTrie,
+    pub(super) separators: Vec<String>,
+    pub(super) trie: Trie,
+    pub(super) words: Vec<WordPattern>,
+    pub(super) regexes: RuleRegexes,
 }
 
 /// Tokens seen by this thread, with the phrase words they stand for, for the
-/// matcher with the id it holds. Stemming and three lookups per token were
-/// half again the time per text; most tokens of a text were seen before.
+/// matcher with the id it holds. A token costs a stem and three lookups, and
+/// most tokens of a text were seen before: one lookup here replaces them, at
+/// the cost of a bounded map per thread.
 type TokenCache = (u64, FxHashMap<Box<str>, Box<[WordId]>>);
 
 thread_local! {
@@ -772,191 +406,6 @@ impl Matcher {
     pub fn compile_regexes(&self) -> Vec<(AtomId, String)> {
         self.regexes.compile_all()
     }
-
-    /// Every phrase and regex the engine matches, as regexes that ripgrep
-    /// accepts: one line per phrase (its words' forms as alternations), then
-    /// the rules' regexes as written. See `phrase_patterns` for how close a
-    /// phrase's regex is to the engine's matching.
-    pub fn export_patterns(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.phrase_patterns().into_iter().map(|(_, p)| p).collect();
-        out.extend(self.regexes.patterns().map(str::to_string));
-        out
-    }
-
-    /// As [`Matcher::export_patterns`], each with the atoms it stands for.
-    pub fn export_patterns_with_atoms(&self) -> Vec<(Vec<AtomId>, String)> {
-        let mut out = self.phrase_patterns();
-        out.extend(
-            self.regexes
-                .patterns_with_atoms()
-                .map(|(atom, p)| (vec![atom], p.to_string())),
-        );
-        out
-    }
-
-    /// One regex per phrase, with the atoms it stands for. Meant for `rg -i`
-    /// and the Rust regex syntax. Each phrase matches where the engine matches
-    /// it, with two approximations that only matter next to non-ASCII letters
-    /// and underscores: word boundaries are ASCII ones (`(?-u:\b)`), because
-    /// ripgrep's fast engine gives up on Unicode boundaries in non-ASCII text
-    /// and runs about ten times slower; the engine's boundaries are its tokens
-    /// (ASCII letters and digits and any non-ASCII character). Forms are
-    /// written as their common stem and the endings (`hack(?:s|ed|ing)?`),
-    /// which is the same set of strings and lets a regex engine look for the
-    /// stem first; since the engine compares match keys, forms are
-    /// approximated by their key and the letters after it. A closed word
-    /// written with a hyphen ("e-mail" for `email`) is not exported.
-    pub(crate) fn phrase_patterns(&self) -> Vec<(Vec<AtomId>, String)> {
-        let mut out = Vec::new();
-        let mut path = Vec::new();
-        self.export_node(0, &mut path, &mut out);
-        out
-    }
-
-    fn export_node(
-        &self,
-        node: NodeId,
-        path: &mut Vec<(String, WordId)>,
-        out: &mut Vec<(Vec<AtomId>, String)>,
-    ) {
-        let atoms = self.trie.atoms(node);
-        if !atoms.is_empty() {
-            let mut pattern = BOUNDARY.to_string();
-            for (i, (sep, word)) in path.iter().enumerate() {
-                pattern.push_str(sep);
-                pattern.push_str(&self.word_regex(*word, i + 1 == path.len()));
-            }
-            out.push((atoms.to_vec(), pattern));
-        }
-        for &((sep, word), child) in self.trie.children(node) {
-            let sep = if node == 0 {
-                String::new()
-            } else if self.separators[sep as usize] == " " {
-                // What folding turns into the single space between words.
-                r"[\s_/\x{2010}-\x{2015}\x{2212}-]+".to_string()
-            } else {
-                literal(&self.separators[sep as usize])
-            };
-            path.push((sep, word));
-            self.export_node(child, path, out);
-            path.pop();
-        }
-    }
-
-    /// A phrase word. Inside a phrase, "model's" also stands for "model";
-    /// the last word needs no such tail, since its match has ended.
-    fn word_regex(&self, word: WordId, last: bool) -> String {
-        let end = if last {
-            BOUNDARY.to_string()
-        } else {
-            format!("(?:{APOSTROPHE}(?-u:\\w)+)?{BOUNDARY}")
-        };
-        match &self.words[word as usize] {
-            WordPattern::Exact(w) => format!("{}{end}", literal(w)),
-            // A token only has to start with a prefix word.
-            WordPattern::Prefix(p) => literal(p),
-            WordPattern::Forms(w) => format!("{}{end}", forms_regex(w)),
-        }
-    }
-}
-
-/// The tokens a word that takes forms matches, approximately: its usual
-/// forms and any word that starts with its match key (short of a last `e` or
-/// `i`, which the stemmer adds or turns from `y`). The engine compares keys,
-/// which a regex cannot compute.
-fn forms_regex(word: &str) -> String {
-    let mut forms = word_forms(word);
-    if let Some(base) = crate::text::word_key::irregular_base(word) {
-        forms.extend(word_forms(base));
-    }
-    for variant in crate::text::word_key::spelling_variants(word) {
-        forms.extend(word_forms(&variant));
-    }
-    // The key short of its last two letters, which the stemmer rewrites
-    // ("disabilities" is "disabl", "study" is "studi", "using" is "use").
-    let key = match_key(word);
-    // "driving" is "drive", and so is "drove".
-    forms.extend(word_forms(&key));
-    let keep = key.len().saturating_sub(2).max(2).min(key.len());
-    let stem = if key.is_char_boundary(keep) {
-        &key[..keep]
-    } else {
-        &key
-    };
-    // "organis" also stands for "organiz".
-    let stem = literal(stem).replace("is", "i[sz]").replace("ys", "y[sz]");
-    format!("(?:{}|{stem}[a-z]*)", alternation(&forms))
-}
-
-/// An ASCII word boundary; see `Matcher::phrase_patterns`.
-const BOUNDARY: &str = r"(?-u:\b)";
-
-/// Every quote mark that folding turns into an apostrophe.
-const APOSTROPHE: &str = r"['`\x{00B4}\x{02BC}\x{2018}\x{2019}\x{201B}]";
-
-/// `s` as a regex of its spellings before folding.
-fn literal(s: &str) -> String {
-    regex::escape(s).replace('\'', APOSTROPHE)
-}
-
-/// Words as one group: their longest common prefix, then the endings.
-fn alternation(words: &[String]) -> String {
-    let first = words[0].as_str();
-    let mut common = first.len();
-    for w in &words[1..] {
-        common = common.min(
-            first
-                .bytes()
-                .zip(w.bytes())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
-    }
-    while !first.is_char_boundary(common) {
-        common -= 1;
-    }
-    let stem = &first[..common];
-    let endings: Vec<&str> = words
-        .iter()
-        .map(|w| &w[common..])
-        .filter(|e| !e.is_empty())
-        .collect();
-    if endings.is_empty() {
-        return literal(stem);
-    }
-    let optional = endings.len() < words.len();
-    let endings: Vec<String> = endings.iter().map(|e| literal(e)).collect();
-    format!(
-        "{}(?:{}){}",
-        literal(stem),
-        endings.join("|"),
-        if optional { "?" } else { "" }
-    )
-}
-
-/// Turns regex compile failures into taxonomy errors at the rules that use them.
-pub fn regex_errors(
-    failures: Vec<(AtomId, String)>,
-    atoms: &AtomTable,
-    users: &dyn Fn(AtomId) -> Vec<Location>,
-) -> Vec<TaxonomyError> {
-    failures
-        .into_iter()
-        .flat_map(|(atom, msg)| {
-            let label = if (atom as usize) < atoms.len() {
-                atoms.label(atom).to_string()
-            } else {
-                String::new()
-            };
-            users(atom).into_iter().map(move |location| TaxonomyError {
-                location,
-                message: format!(
-                    "invalid regex {label}: {}",
-                    msg.lines().last().unwrap_or(&msg).trim()
-                ),
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

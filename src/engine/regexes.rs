@@ -23,7 +23,8 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use super::matcher::AtomId;
+use super::hit::{AtomId, AtomTable};
+use crate::error::{Location, TaxonomyError};
 
 /// At most this many literals make one clause (strings one of which every
 /// match contains), and at most `MAX_CLAUSES` clauses, all of which every
@@ -400,6 +401,31 @@ fn class_chars(class: &Class) -> Option<Vec<Vec<u8>>> {
     out.sort_unstable();
     out.dedup();
     (out.len() <= 8).then_some(out)
+}
+
+/// Turns regex compile failures into taxonomy errors at the rules that use them.
+pub fn regex_errors(
+    failures: Vec<(AtomId, String)>,
+    atoms: &AtomTable,
+    users: &dyn Fn(AtomId) -> Vec<Location>,
+) -> Vec<TaxonomyError> {
+    failures
+        .into_iter()
+        .flat_map(|(atom, msg)| {
+            let label = if (atom as usize) < atoms.len() {
+                atoms.label(atom).to_string()
+            } else {
+                String::new()
+            };
+            users(atom).into_iter().map(move |location| TaxonomyError {
+                location,
+                message: format!(
+                    "invalid regex {label}: {}",
+                    msg.lines().last().unwrap_or(&msg).trim()
+                ),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

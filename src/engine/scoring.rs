@@ -6,6 +6,62 @@ use crate::classification::{
     Classification, Evidence, NegatedEvidence, OverlapResult, Reason, Suppressed, TagResult,
 };
 use crate::model::Mode;
+use crate::taxonomy::Taxonomy;
+
+/// What scoring needs to know of the rules and tags, made once when the
+/// engine is compiled, so that scoring reads its own table instead of the
+/// raw rule definitions or accessors on the engine.
+#[derive(Debug, Clone)]
+pub(crate) struct ScoreTable {
+    rules: Vec<ScoredRule>,
+    /// Each tag's parent, by index.
+    parents: Vec<Option<usize>>,
+    /// Each tag's children, in tag order.
+    children: Vec<Vec<usize>>,
+    /// How much a hedged firing keeps of its rule's weight.
+    hedge_factor: f64,
+}
+
+#[derive(Debug, Clone)]
+struct ScoredRule {
+    id: String,
+    tag_id: String,
+    tag: usize,
+    weight: f64,
+    /// The `because`, trimmed once.
+    because: String,
+}
+
+impl ScoreTable {
+    pub(crate) fn new(taxonomy: &Taxonomy, hedge_factor: f64) -> ScoreTable {
+        let index = taxonomy.tag_index();
+        let rules = taxonomy
+            .rules
+            .iter()
+            .map(|r| ScoredRule {
+                id: r.def.id.clone(),
+                tag_id: r.def.tag.clone(),
+                tag: index
+                    .position(&r.def.tag)
+                    .expect("validated: every rule's tag exists"),
+                weight: r.def.weight,
+                because: r.def.because.trim().to_string(),
+            })
+            .collect();
+        ScoreTable {
+            rules,
+            parents: index.parents().to_vec(),
+            children: (0..index.len())
+                .map(|t| index.children(t).to_vec())
+                .collect(),
+            hedge_factor,
+        }
+    }
+
+    fn parent_of(&self, tag: usize) -> Option<usize> {
+        self.parents[tag]
+    }
+}
 
 /// Confidences are rounded so that output is stable across platforms.
 fn round(x: f64) -> f64 {
@@ -74,16 +130,17 @@ fn evidence_list(a: &Analysis, hits: &[u32]) -> (Vec<Evidence>, usize) {
 
 pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions) -> Classification {
     let taxonomy = engine.taxonomy();
+    let table = &engine.score_table;
     let n = taxonomy.tags.len();
-    let hedge = engine.hedge_factor();
+    let hedge = table.hedge_factor;
 
     // Effective weight of each fired rule and the tags it supports (its own and
     // every ancestor), so that a child's evidence also counts for the parent.
     let mut miss = vec![1.0f64; n];
     let mut reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
     for f in &a.fired {
-        let def = &taxonomy.rules[f.rule].def;
-        let weight = engine.rule_weight(f.rule);
+        let rule = &table.rules[f.rule];
+        let weight = rule.weight;
         let effective = if f.hedged_by.is_some() {
             weight * hedge
         } else {
@@ -91,9 +148,9 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         };
         let (kept, evidence_omitted) = evidence_list(a, &f.evidence);
         let reason = Reason {
-            rule: def.id.clone(),
-            tag: def.tag.clone(),
-            because: def.because.trim().to_string(),
+            rule: rule.id.clone(),
+            tag: rule.tag_id.clone(),
+            because: rule.because.clone(),
             weight,
             effective_weight: round(effective),
             evidence: kept,
@@ -103,8 +160,8 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         };
         // The rule's tag and its ancestors; the last one takes the reason
         // itself, the others a copy.
-        let mut tag = engine.rule_tag(f.rule);
-        while let Some(parent) = engine.parent_of(tag) {
+        let mut tag = rule.tag;
+        while let Some(parent) = table.parent_of(tag) {
             miss[tag] *= 1.0 - effective;
             reasons[tag].push(reason.clone());
             tag = parent;
@@ -149,10 +206,10 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     // A child tag always implies its parent, whatever the parent's threshold.
     for t in 0..n {
         if emitted[t] {
-            let mut p = engine.parent_of(t);
+            let mut p = table.parent_of(t);
             while let Some(q) = p {
                 emitted[q] = true;
-                p = engine.parent_of(q);
+                p = table.parent_of(q);
             }
         }
     }
@@ -162,12 +219,12 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     let mut model_reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
     if let (Some(m), Some(l)) = (model, &learned) {
         for t in 0..n {
-            let mut p = engine.parent_of(t);
+            let mut p = table.parent_of(t);
             while let Some(q) = p {
                 if emitted[t] {
                     confidence[q] = confidence[q].max(confidence[t]);
                 }
-                p = engine.parent_of(q);
+                p = table.parent_of(q);
             }
             if !(emitted[t] && m.gives(l, t)) {
                 continue;
@@ -175,10 +232,10 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             let Some(reason) = m.reason(engine, a, l, t) else {
                 continue;
             };
-            let mut p = engine.parent_of(t);
+            let mut p = table.parent_of(t);
             while let Some(q) = p {
                 model_reasons[q].push(reason.clone());
-                p = engine.parent_of(q);
+                p = table.parent_of(q);
             }
             model_reasons[t].push(reason);
         }
@@ -189,7 +246,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         if !emitted[t] {
             continue;
         }
-        let children: Vec<usize> = (0..n).filter(|&c| engine.parent_of(c) == Some(t)).collect();
+        let children = &table.children[t];
         let implied_by: Vec<String> = children
             .iter()
             .filter(|&&c| emitted[c])
@@ -239,7 +296,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     let fired_ids: Vec<&str> = a
         .fired
         .iter()
-        .map(|f| taxonomy.rules[f.rule].def.id.as_str())
+        .map(|f| table.rules[f.rule].id.as_str())
         .collect();
     let overlaps = taxonomy
         .overlaps
@@ -257,11 +314,11 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         a.blocked
             .iter()
             .map(|b| {
-                let def = &taxonomy.rules[b.rule].def;
+                let rule = &table.rules[b.rule];
                 Suppressed {
-                    rule: def.id.clone(),
-                    tag: def.tag.clone(),
-                    because: def.because.trim().to_string(),
+                    rule: rule.id.clone(),
+                    tag: rule.tag_id.clone(),
+                    because: rule.because.clone(),
                     negated_omitted: b.negated.len().saturating_sub(MAX_EVIDENCE),
                     negated: b
                         .negated
@@ -283,10 +340,18 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         .filter(|&t| confidence[t] > 0.0)
         .map(|t| (taxonomy.tags[t].id.clone(), confidence[t]))
         .collect();
+    // The sentences in the original text, for quoting evidence with the
+    // segmenter's own sentence ends (an abbreviation's full stop is none).
+    let sentences = a
+        .sentences
+        .iter()
+        .map(|s| orig_span_trimmed(a, s.start as usize, s.end as usize))
+        .collect();
     Classification {
         tags,
         overlaps,
         negated,
         scores,
+        sentences,
     }
 }

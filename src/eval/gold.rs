@@ -139,8 +139,8 @@ fn parse_line(
         };
         if !known_tags.contains(&tag.as_str()) {
             return Err(format!(
-                "id `{id}`: unknown tag `{tag}` (the taxonomy's tags are: {})",
-                known_tags.join(", ")
+                "id `{id}`: {}",
+                crate::taxonomy::unknown_tag(tag, known_tags.iter().copied())
             ));
         }
         if !out.contains(tag) {

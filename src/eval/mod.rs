@@ -13,6 +13,7 @@ pub mod report;
 
 use crate::engine::{ClassifyOptions, Engine};
 use crate::error::{Error, Result};
+use crate::input::{self, InputOptions, RecordError};
 use crate::taxonomy::Taxonomy;
 pub use gold::{Gold, GoldRecord};
 use report::{Coverage, Duplicate};
@@ -77,10 +78,10 @@ impl EvalSetup {
         let mut headline: Vec<String> = Vec::new();
         for t in tags {
             if !self.tags.iter().any(|x| &x.id == t) {
-                let known: Vec<&str> = self.tags.iter().map(|x| x.id.as_str()).collect();
+                let known = self.tags.iter().map(|x| x.id.as_str());
                 return Err(Error::Input(format!(
-                    "unknown tag `{t}` in --tags (the taxonomy's tags are: {})",
-                    known.join(", ")
+                    "--tags: {}",
+                    crate::taxonomy::unknown_tag(t, known)
                 )));
             }
             if !headline.contains(t) {
@@ -178,20 +179,13 @@ impl<'a> Evaluation<'a> {
             });
             return;
         }
-        // `fired_rules` analyses the text a second time: the engine has no public
-        // call that returns both, and gold sets are small enough not to mind.
-        let c = self.engine.classify_with(text, &self.options);
+        let (c, fired) = self.engine.classify_and_fired(text, &self.options);
         self.slots[pos] = Some(Prediction {
             id: id.to_string(),
             source: source.to_string(),
             excerpt: excerpt(text, 90),
             predicted: c.tag_ids().map(str::to_string).collect(),
-            fired: self
-                .engine
-                .fired_rules(text)
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+            fired: fired.into_iter().map(str::to_string).collect(),
         });
     }
 
@@ -199,7 +193,63 @@ impl<'a> Evaluation<'a> {
     pub fn add_error(&mut self) {
         self.coverage.record_errors += 1;
     }
+}
 
+/// What reading an evaluation's data had to say, in the order it came.
+#[derive(Debug)]
+pub enum Notice {
+    /// About a file as a whole (e.g. an `--id-field` column it lacks).
+    Warning { file: String, message: String },
+    /// A record that could not be used; it is counted in the report.
+    BadRecord(RecordError),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Warning { file, message } => write!(f, "{file}: warning: {message}"),
+            Notice::BadRecord(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Reads every data file once and gives each record to every evaluation
+/// (the layers of `aitag eval` score the same records), passing what there
+/// is to report to `notice` as it comes. A file that cannot be opened stops
+/// the evaluation: its figures would be about part of the data.
+pub fn add_files(
+    evaluations: &mut [Evaluation],
+    paths: &[String],
+    options: &InputOptions,
+    mut notice: impl FnMut(Notice),
+) -> Result<()> {
+    for path in paths {
+        let records = input::open(path, options)?;
+        for w in records.warnings() {
+            notice(Notice::Warning {
+                file: input::display_name(path).to_string(),
+                message: w.clone(),
+            });
+        }
+        for item in records {
+            match item {
+                Ok(record) => {
+                    let source = record.source.to_string();
+                    for e in evaluations.iter_mut() {
+                        e.add(&record.id, &record.text, &source);
+                    }
+                }
+                Err(e) => {
+                    evaluations.iter_mut().for_each(Evaluation::add_error);
+                    notice(Notice::BadRecord(e));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Evaluation<'_> {
     pub fn finish(self, setup: &EvalSetup) -> EvalReport {
         let mut coverage = self.coverage;
         coverage.missing = self

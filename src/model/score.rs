@@ -26,9 +26,9 @@ type Remembered = FxHashMap<Box<str>, (u32, bool)>;
 
 thread_local! {
     /// Token -> its word in the vocabulary of the model `uid`. A word's key
-    /// is its Snowball stem, and stemming every token again (the matcher
-    /// already did) was a third of a batch's time with the model; a batch's
-    /// texts share most of their words, so each thread remembers them.
+    /// is its Snowball stem, which costs far more than a hash lookup, and a
+    /// batch's texts share most of their words: each thread remembers them,
+    /// trading a bounded map per thread for stemming each word once.
     static WORDS: RefCell<(usize, Remembered)> = RefCell::default();
 }
 

@@ -7,7 +7,6 @@ use crate::batch::Classified;
 use crate::input::RecordError;
 use crate::taxonomy::Taxonomy;
 use colored::Colorize;
-use std::fmt;
 use std::io::{self, Write};
 
 /// What the pipeline hands a printer: a classified record or the error in
@@ -26,18 +25,6 @@ pub enum BatchFormat {
     Csv,
     Tsv,
     Human,
-}
-
-impl fmt::Display for BatchFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            BatchFormat::Jsonl => "jsonl",
-            BatchFormat::Json => "json",
-            BatchFormat::Csv => "csv",
-            BatchFormat::Tsv => "tsv",
-            BatchFormat::Human => "human",
-        })
-    }
 }
 
 pub trait RecordPrinter {

@@ -37,9 +37,15 @@ fn colour_on() -> bool {
     colored::control::SHOULD_COLORIZE.should_colorize()
 }
 
-pub(super) fn render_quote(text: &str, evidence: &[Evidence]) -> String {
+/// `sentences`: the text's sentences from the engine
+/// ([`crate::Classification::sentences`]), where quotes start and end.
+pub(super) fn render_quote(
+    text: &str,
+    sentences: &[(usize, usize)],
+    evidence: &[Evidence],
+) -> String {
     let spans: Vec<(usize, usize)> = evidence.iter().map(|e| (e.start, e.end)).collect();
-    let (pieces, cut_front, cut_back) = quote(text, &spans);
+    let (pieces, cut_front, cut_back) = quote(text, &spans, sentences);
     let colour = colour_on();
     let mut out = String::new();
     if cut_front {
@@ -119,12 +125,22 @@ fn visible_width(s: &str) -> usize {
 
 /// A quote of the evidence, wrapped under its `»` with continued lines
 /// indented past it.
-pub(super) fn write_quote(w: &mut dyn Write, text: &str, evidence: &[Evidence]) -> io::Result<()> {
+pub(super) fn write_quote(
+    w: &mut dyn Write,
+    text: &str,
+    sentences: &[(usize, usize)],
+    evidence: &[Evidence],
+) -> io::Result<()> {
     let first = format!("    {} ", "»".dimmed());
     write!(
         w,
         "{}",
-        wrap_hanging(&render_quote(text, evidence), &first, "      ", width())
+        wrap_hanging(
+            &render_quote(text, sentences, evidence),
+            &first,
+            "      ",
+            width()
+        )
     )
 }
 
@@ -174,7 +190,7 @@ pub fn write_classification(
         }
         for r in &tag.reasons {
             if r.learned && r.tag == tag.tag {
-                super::learned::write_reason(w, text, r)?;
+                super::learned::write_reason(w, text, &c.sentences, r)?;
                 continue;
             }
             if r.tag != tag.tag {
@@ -203,7 +219,7 @@ pub fn write_classification(
                 format!("({weight})").dimmed()
             )?;
             write!(w, "{}", wrap(&r.because, "    "))?;
-            write_quote(w, text, &r.evidence)?;
+            write_quote(w, text, &c.sentences, &r.evidence)?;
             if r.evidence_omitted > 0 {
                 let more = format!("… and {} more matches not shown", r.evidence_omitted);
                 writeln!(w, "    {}", more.dimmed())?;
@@ -248,7 +264,7 @@ pub fn write_classification(
                 }
                 shown.push(key);
                 let both = [n.trigger.clone(), n.evidence.clone()];
-                write_quote(w, text, &both)?;
+                write_quote(w, text, &c.sentences, &both)?;
                 writeln!(
                     w,
                     "    {} \"{}\" is negated by \"{}\"",

@@ -6,7 +6,12 @@ use crate::classification::Reason;
 use colored::Colorize;
 use std::io::{self, Write};
 
-pub(super) fn write_reason(w: &mut dyn Write, text: &str, r: &Reason) -> io::Result<()> {
+pub(super) fn write_reason(
+    w: &mut dyn Write,
+    text: &str,
+    sentences: &[(usize, usize)],
+    r: &Reason,
+) -> io::Result<()> {
     writeln!(
         w,
         "  {} {} {}",
@@ -15,7 +20,7 @@ pub(super) fn write_reason(w: &mut dyn Write, text: &str, r: &Reason) -> io::Res
         format!("(learned, probability {:.2})", r.weight).yellow()
     )?;
     write!(w, "{}", wrap(&r.because, "    "))?;
-    write_quote(w, text, &r.evidence)?;
+    write_quote(w, text, sentences, &r.evidence)?;
     let features: Vec<String> = r
         .evidence
         .iter()

@@ -12,8 +12,16 @@ pub enum Piece<'a> {
 }
 
 /// The quote around `spans` (byte ranges of `text`), as pieces, plus whether
-/// it was cut at the front and at the back.
-pub fn quote<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Piece<'a>>, bool, bool) {
+/// it was cut at the front and at the back. `sentences` are the text's
+/// sentences as the engine's segmenter found them (byte ranges, in order):
+/// the quote starts and ends where they do, within reach. Without them
+/// (a text the engine did not segment), a full stop followed by a space ends
+/// a sentence.
+pub fn quote<'a>(
+    text: &'a str,
+    spans: &[(usize, usize)],
+    sentences: &[(usize, usize)],
+) -> (Vec<Piece<'a>>, bool, bool) {
     let mut spans: Vec<(usize, usize)> = spans
         .iter()
         .copied()
@@ -34,8 +42,8 @@ pub fn quote<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Piece<'a>>, bo
     }
     let first = spans[0].0;
     let last = spans.iter().map(|s| s.1).max().unwrap_or(first);
-    let start = sentence_start(text, first);
-    let end = sentence_end(text, last);
+    let start = segmented_start(sentences, first).unwrap_or_else(|| sentence_start(text, first));
+    let end = segmented_end(text, sentences, last).unwrap_or_else(|| sentence_end(text, last));
     let mut pieces = Vec::new();
     let mut at = start;
     for (s, e) in spans {
@@ -57,6 +65,22 @@ pub fn quote<'a>(text: &'a str, spans: &[(usize, usize)]) -> (Vec<Piece<'a>>, bo
     let cut_front = !text[..start].trim().is_empty();
     let cut_back = !text[end..].trim().is_empty();
     (pieces, cut_front, cut_back)
+}
+
+/// The start of the segmenter's sentence that holds byte `at`, when it is
+/// within reach.
+fn segmented_start(sentences: &[(usize, usize)], at: usize) -> Option<usize> {
+    let i = sentences.partition_point(|s| s.0 <= at).checked_sub(1)?;
+    let start = sentences[i].0;
+    (at - start <= REACH).then_some(start)
+}
+
+/// The end of the segmenter's sentence that holds the byte before `at`, when
+/// it is within reach (white space at its end left out).
+fn segmented_end(text: &str, sentences: &[(usize, usize)], at: usize) -> Option<usize> {
+    let i = sentences.partition_point(|s| s.0 < at).checked_sub(1)?;
+    let end = sentences[i].1.max(at).min(text.len());
+    (end - at <= REACH).then(|| at + text[at..end].trim_end().len())
 }
 
 fn sentence_start(text: &str, from: usize) -> usize {
@@ -126,7 +150,7 @@ mod tests {
     fn quotes_the_sentence_around_the_match() {
         let text = "First sentence. The model was hacked by a group. Last one.";
         let at = text.find("hacked").unwrap();
-        let (pieces, cut_front, cut_back) = quote(text, &[(at, at + 6)]);
+        let (pieces, cut_front, cut_back) = quote(text, &[(at, at + 6)], &[]);
         assert_eq!(
             pieces,
             vec![
@@ -141,9 +165,30 @@ mod tests {
     #[test]
     fn white_space_around_the_quote_is_not_a_cut() {
         let text = "  Hackers stole the weights.\n";
-        let (_, front, back) = quote(text, &[(2, 9)]);
+        let (_, front, back) = quote(text, &[(2, 9)], &[]);
         assert!(!front && !back);
-        let (_, _, back) = quote("Hackers stole it. Then more.\n", &[(0, 7)]);
+        let (_, _, back) = quote("Hackers stole it. Then more.\n", &[(0, 7)], &[]);
         assert!(back);
+    }
+
+    #[test]
+    fn the_segmenters_sentences_keep_an_abbreviation_whole() {
+        let text = "Officials in the U.S. said the model was hacked. Then more.";
+        let at = text.find("hacked").unwrap();
+        // Without sentences, "U.S. said" looks like a sentence end.
+        let (pieces, _, _) = quote(text, &[(at, at + 6)], &[]);
+        assert_eq!(pieces[0], Piece::Plain("said the model was "));
+        let first = text.find(" Then").unwrap();
+        let sentences = [(0, first), (first + 1, text.len())];
+        let (pieces, front, back) = quote(text, &[(at, at + 6)], &sentences);
+        assert_eq!(
+            pieces,
+            vec![
+                Piece::Plain("Officials in the U.S. said the model was "),
+                Piece::Match("hacked"),
+                Piece::Plain(".")
+            ]
+        );
+        assert!(!front && back);
     }
 }

@@ -222,6 +222,7 @@ pub fn merge_parsed(
         sources: Vec::new(),
         origin: String::new(),
         builtin: false,
+        index: Default::default(),
     };
     let mut settings_from: Option<String> = None;
     for (source_index, source) in sources.iter().enumerate() {

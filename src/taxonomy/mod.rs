@@ -6,6 +6,7 @@ mod lines;
 mod load;
 pub mod schema;
 mod suggest;
+mod tag_index;
 mod validate;
 mod yaml_guard;
 
@@ -14,6 +15,7 @@ pub use load::{Source, locate_in};
 use schema::{ContextDef, OverlapDef, RuleDef, SettingsDef, TagDef};
 use std::collections::BTreeMap;
 use std::path::Path;
+pub use tag_index::{TagIndex, unknown_tag};
 
 /// A rule with the place it was defined.
 #[derive(Debug, Clone)]
@@ -68,6 +70,9 @@ pub struct Taxonomy {
     /// The embedded default taxonomy, whose regexes the test suite compiles;
     /// an engine compiles them only when a text needs them.
     pub builtin: bool,
+    /// The tags' positions, parents and children, built once the tags are
+    /// loaded, ordered and checked.
+    index: TagIndex,
 }
 
 impl Taxonomy {
@@ -80,6 +85,7 @@ impl Taxonomy {
         taxonomy.builtin = true;
         validate::check(&taxonomy, &sources)?;
         taxonomy.sources = sources;
+        taxonomy.index = TagIndex::new(&taxonomy.tags);
         Ok(taxonomy)
     }
 
@@ -96,6 +102,7 @@ impl Taxonomy {
         order_tags(&mut taxonomy.tags);
         validate::check(&taxonomy, &sources)?;
         taxonomy.sources = sources;
+        taxonomy.index = TagIndex::new(&taxonomy.tags);
         Ok(taxonomy)
     }
 
@@ -132,12 +139,18 @@ impl Taxonomy {
         order_tags(&mut taxonomy.tags);
         validate::check(&taxonomy, &sources)?;
         taxonomy.sources = sources;
+        taxonomy.index = TagIndex::new(&taxonomy.tags);
         Ok(taxonomy)
     }
 
     /// The tag ids in the taxonomy's tag order.
     pub fn tag_ids(&self) -> Vec<&str> {
-        self.tags.iter().map(|t| t.id.as_str()).collect()
+        self.index.ids().collect()
+    }
+
+    /// The tags' positions, parents and children.
+    pub fn tag_index(&self) -> &TagIndex {
+        &self.index
     }
 
     pub fn tag(&self, id: &str) -> Option<&TagDef> {

@@ -296,7 +296,7 @@ pub enum OneOrMany {
 
 /// By hand rather than `#[serde(untagged)]`, which buffers every value and
 /// builds (and formats) an error for each list before it tries the list
-/// variant: that was a tenth of loading the embedded taxonomy.
+/// variant: work for every phrase list of every file loaded.
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
