@@ -32,6 +32,7 @@ use serde::Serialize;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -88,6 +89,21 @@ impl Format {
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// A format by its name, case-insensitive (the Python binding's `format=`).
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!(
+                    "unknown input format `{s}` (expected lines, paragraphs, jsonl, json, csv or tsv)"
+                )
+            })
     }
 }
 
@@ -356,6 +372,14 @@ mod tests {
         from_reader("t", io::Cursor::new(data.to_vec()), options)
             .unwrap()
             .collect()
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>(), Ok(f));
+        }
+        assert!("xml".parse::<Format>().is_err());
     }
 
     #[test]
