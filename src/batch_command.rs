@@ -221,7 +221,7 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
             Ok(records) => {
                 let name = input::display_name(&path).to_string();
                 for w in records.warnings() {
-                    eprintln!("aitag: {name}: warning: {w}");
+                    warn(&format_args!("{name}: warning: {w}"));
                 }
                 // Whether any record had an id, or a text, of its own is known
                 // only at the end of the file: say it then, once.
@@ -239,7 +239,7 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
                         counts.text_warning(&text_fields),
                     ];
                     for w in warnings.into_iter().flatten() {
-                        eprintln!("aitag: {name}: warning: {w}");
+                        warn(&format_args!("{name}: warning: {w}"));
                     }
                     None
                 });

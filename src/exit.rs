@@ -29,6 +29,14 @@ pub enum AppError {
     Io(io::Error),
 }
 
+impl AppError {
+    /// A closed output pipe (`aitag … | head`): the reader's choice, so
+    /// quiet and exit 0.
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, AppError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -55,15 +63,15 @@ impl From<io::Error> for AppError {
 pub const FAILURE: u8 = 2;
 
 /// The exit status of a command's result: 0 done, 1 nothing tagged or checks
-/// failed, 2 bad records or an error, 128 + N after signal N. A closed output
-/// pipe (`aitag … | head`) is the reader's choice, so it is 0.
+/// failed, 2 bad records or an error, 128 + N after signal N, 0 for a closed
+/// output pipe.
 pub fn status(result: &Result<Outcome, AppError>) -> u8 {
     match result {
         Ok(Outcome::Done) => 0,
         Ok(Outcome::NothingTagged | Outcome::ChecksFailed) => 1,
         Ok(Outcome::BadRecords) => FAILURE,
         Ok(Outcome::Signalled(signal)) => 128 + *signal as u8,
-        Err(AppError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) if e.is_closed_pipe() => 0,
         Err(_) => FAILURE,
     }
 }

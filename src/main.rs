@@ -30,12 +30,11 @@ fn main() -> ExitCode {
     set_colour(cli.global.color);
     set_width();
     let result = run(cli);
-    if let Err(e) = &result {
-        let quiet = matches!(e, AppError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe);
-        if !quiet {
-            // Nothing more can be said when stderr fails too (a full disk).
-            let _ = writeln!(io::stderr(), "aitag: {e}");
-        }
+    if let Err(e) = &result
+        && !e.is_closed_pipe()
+    {
+        // Nothing more can be said when stderr fails too (a full disk).
+        let _ = writeln!(io::stderr(), "aitag: {e}");
     }
     ExitCode::from(exit::status(&result))
 }
