@@ -254,38 +254,39 @@ fn open_all(files: Vec<String>, options: input::InputOptions, bytes_read: Arc<At
 /// without the text field, for the warnings about an `--id-field` or a text
 /// field that no record of a file has.
 #[derive(Clone, Default)]
-struct FieldCount(Arc<[AtomicU64; 4]>);
+struct FieldCount(Arc<Counts>);
 
-const READ: usize = 0;
-const OWN_ID: usize = 1;
-const NO_TEXT: usize = 2;
-const ERRORS: usize = 3;
+#[derive(Default)]
+struct Counts {
+    read: AtomicU64,
+    own_id: AtomicU64,
+    no_text: AtomicU64,
+    errors: AtomicU64,
+}
 
 impl FieldCount {
     fn add(&self, record: &Result<Record, RecordError>) {
-        let bump = |i: usize| self.0[i].fetch_add(1, Ordering::Relaxed);
+        let bump = |n: &AtomicU64| n.fetch_add(1, Ordering::Relaxed);
+        let c = &self.0;
         match record {
             Ok(record) => {
-                bump(READ);
+                bump(&c.read);
                 if record.id != record.source.default_id() {
-                    bump(OWN_ID);
+                    bump(&c.own_id);
                 }
             }
             Err(e) => {
-                bump(ERRORS);
+                bump(&c.errors);
                 if e.message.starts_with("missing text field") {
-                    bump(NO_TEXT);
+                    bump(&c.no_text);
                 }
             }
         }
     }
 
-    fn get(&self, i: usize) -> u64 {
-        self.0[i].load(Ordering::Relaxed)
-    }
-
     fn id_warning(&self, field: &str) -> Option<String> {
-        (self.get(READ) > 0 && self.get(OWN_ID) == 0).then(|| {
+        let get = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        (get(&self.0.read) > 0 && get(&self.0.own_id) == 0).then(|| {
             format!("--id-field: no record has a field `{field}`; records are named FILE:LINE")
         })
     }
@@ -293,8 +294,9 @@ impl FieldCount {
     /// When every record of the file lacked the text, the fields asked for
     /// are the problem, not the records: one warning says so.
     fn text_warning(&self, text_fields: &[String]) -> Option<String> {
-        let missing = self.get(NO_TEXT);
-        (missing > 0 && self.get(READ) == 0 && missing == self.get(ERRORS)).then(|| {
+        let get = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        let missing = get(&self.0.no_text);
+        (missing > 0 && get(&self.0.read) == 0 && missing == get(&self.0.errors)).then(|| {
             let asked = if text_fields.is_empty() {
                 "a `text`, `title` or `description` field".to_string()
             } else {

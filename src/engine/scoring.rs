@@ -8,16 +8,13 @@ use crate::classification::{
 use crate::model::Mode;
 use crate::taxonomy::Taxonomy;
 
-/// What scoring needs to know of the rules and tags, made once when the
-/// engine is compiled, so that scoring reads its own table instead of the
-/// raw rule definitions or accessors on the engine.
+/// What scoring needs to know of the rules, made once when the engine is
+/// compiled, so that scoring reads its own table instead of the raw rule
+/// definitions or accessors on the engine. The tag hierarchy is the
+/// taxonomy's [`crate::taxonomy::TagIndex`].
 #[derive(Debug, Clone)]
 pub(crate) struct ScoreTable {
     rules: Vec<ScoredRule>,
-    /// Each tag's parent, by index.
-    parents: Vec<Option<usize>>,
-    /// Each tag's children, in tag order.
-    children: Vec<Vec<usize>>,
     /// How much a hedged firing keeps of its rule's weight.
     hedge_factor: f64,
 }
@@ -50,16 +47,8 @@ impl ScoreTable {
             .collect();
         ScoreTable {
             rules,
-            parents: index.parents().to_vec(),
-            children: (0..index.len())
-                .map(|t| index.children(t).to_vec())
-                .collect(),
             hedge_factor,
         }
-    }
-
-    fn parent_of(&self, tag: usize) -> Option<usize> {
-        self.parents[tag]
     }
 }
 
@@ -131,6 +120,7 @@ fn evidence_list(a: &Analysis, hits: &[u32]) -> (Vec<Evidence>, usize) {
 pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions) -> Classification {
     let taxonomy = engine.taxonomy();
     let table = &engine.score_table;
+    let index = taxonomy.tag_index();
     let n = taxonomy.tags.len();
     let hedge = table.hedge_factor;
 
@@ -161,7 +151,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         // The rule's tag and its ancestors; the last one takes the reason
         // itself, the others a copy.
         let mut tag = rule.tag;
-        while let Some(parent) = table.parent_of(tag) {
+        while let Some(parent) = index.parent(tag) {
             miss[tag] *= 1.0 - effective;
             reasons[tag].push(reason.clone());
             tag = parent;
@@ -206,10 +196,10 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     // A child tag always implies its parent, whatever the parent's threshold.
     for t in 0..n {
         if emitted[t] {
-            let mut p = table.parent_of(t);
+            let mut p = index.parent(t);
             while let Some(q) = p {
                 emitted[q] = true;
-                p = table.parent_of(q);
+                p = index.parent(q);
             }
         }
     }
@@ -219,12 +209,12 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     let mut model_reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
     if let (Some(m), Some(l)) = (model, &learned) {
         for t in 0..n {
-            let mut p = table.parent_of(t);
+            let mut p = index.parent(t);
             while let Some(q) = p {
                 if emitted[t] {
                     confidence[q] = confidence[q].max(confidence[t]);
                 }
-                p = table.parent_of(q);
+                p = index.parent(q);
             }
             if !(emitted[t] && m.gives(l, t)) {
                 continue;
@@ -232,10 +222,10 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             let Some(reason) = m.reason(engine, a, l, t) else {
                 continue;
             };
-            let mut p = table.parent_of(t);
+            let mut p = index.parent(t);
             while let Some(q) = p {
                 model_reasons[q].push(reason.clone());
-                p = table.parent_of(q);
+                p = index.parent(q);
             }
             model_reasons[t].push(reason);
         }
@@ -246,7 +236,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         if !emitted[t] {
             continue;
         }
-        let children = &table.children[t];
+        let children = index.children(t);
         let implied_by: Vec<String> = children
             .iter()
             .filter(|&&c| emitted[c])

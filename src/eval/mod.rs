@@ -193,6 +193,20 @@ impl<'a> Evaluation<'a> {
     pub fn add_error(&mut self) {
         self.coverage.record_errors += 1;
     }
+
+    pub fn finish(self, setup: &EvalSetup) -> EvalReport {
+        let mut coverage = self.coverage;
+        coverage.missing = self
+            .gold
+            .records
+            .iter()
+            .zip(&self.slots)
+            .filter(|(_, s)| s.is_none())
+            .map(|(g, _)| g.id.clone())
+            .collect();
+        let predictions: Vec<Prediction> = self.slots.into_iter().flatten().collect();
+        metrics::compute(self.gold, &predictions, coverage, setup)
+    }
 }
 
 /// What reading an evaluation's data had to say, in the order it came.
@@ -247,22 +261,6 @@ pub fn add_files(
         }
     }
     Ok(())
-}
-
-impl Evaluation<'_> {
-    pub fn finish(self, setup: &EvalSetup) -> EvalReport {
-        let mut coverage = self.coverage;
-        coverage.missing = self
-            .gold
-            .records
-            .iter()
-            .zip(&self.slots)
-            .filter(|(_, s)| s.is_none())
-            .map(|(g, _)| g.id.clone())
-            .collect();
-        let predictions: Vec<Prediction> = self.slots.into_iter().flatten().collect();
-        metrics::compute(self.gold, &predictions, coverage, setup)
-    }
 }
 
 /// The first `max` characters of `text` on one line, with `…` when cut.

@@ -39,7 +39,7 @@ impl<R: BufRead> Jsonl<R> {
 }
 
 /// One JSON object's bytes as a record (also used by the `json` reader).
-/// Parses one JSON object into a record. `origin` is the line and column of
+/// `origin` is the line and column of
 /// the object's first byte when it is part of a larger file (a JSON array),
 /// so that a syntax error names its place in the file, not in the element.
 pub(super) fn parse_object(
