@@ -25,7 +25,28 @@ bad="$work/bad.jsonl"
     sed -n 6,8p "$aiid"
 } > "$bad"
 
+# JSON values of every kind where a record's fields are read: numbers,
+# arrays and objects as ids, escapes, repeated keys, values that are not objects.
+odd="$work/odd.jsonl"
+cat > "$odd" <<'JSON'
+{"id": 7, "text": "Hackers stole the model weights."}
+{"id": -2.5e3, "title": "Chatbot \"jailbroken\"", "description": "It leaked data\u2014again.\nTwice."}
+{"id": [1, {"a": null}], "text": "The robotaxi crashed into a pole."}
+{"id": {"k": [true, false]}, "text": "ok", "text": "A deepfake of the mayor spread."}
+{"id": true, "text": null, "title": "x"}
+{"id": "n", "text": 12}
+[1, 2]
+"just a string"
+42
+null
+{"id": "deep", "text": "Prompt injection", "extra": [[[[{"x": [1.0, 2e-7, 18446744073709551615, -9223372036854775808]}]]]]}
+{"id": "ctl", "text": "tab\there \ud83d\ude00 emoji"}
+{"id": "lone", "text": "bad \ud800 surrogate"}
+JSON
+
 cases=(
+    "odd-jsonl|batch --explain --keep id --keep extra --keep title $odd"
+    "odd-jsonl-csv|batch -o csv --keep extra $odd"
     "batch-jsonl-explain|batch --explain $aiid"
     "batch-jsonl|batch $aiid"
     "batch-json-explain|batch -o json --explain $aiid"

@@ -97,7 +97,7 @@ fn a_text_wide_rule_keeps_a_bounded_number_of_evidence_spans_and_says_so() {
         ..Default::default()
     };
     let c = engine.classify_with(&text, &options);
-    let reasons: Vec<_> = c.tags.iter().flat_map(|t| &t.reasons).collect();
+    let reasons: Vec<_> = c.tags.iter().flat_map(|t| c.reasons_of(t)).collect();
     assert!(!reasons.is_empty());
     assert!(
         reasons

@@ -113,7 +113,7 @@ fn without_the_model_the_output_is_the_rules_output() {
     assert_eq!(records.len(), texts.len());
     for (record, (id, text)) in records.iter().zip(&texts) {
         assert_eq!(record["id"].as_str(), Some(id.as_str()));
-        let rules = serde_json::to_value(&engine.classify(text).tags).unwrap();
+        let rules = serde_json::to_value(engine.classify(text).tags_written()).unwrap();
         assert_eq!(record["tags"], rules, "record {id}");
     }
     assert!(!String::from_utf8_lossy(&no_model).contains("\"learned\""));
@@ -153,9 +153,9 @@ fn model_evidence_points_into_the_text() {
         for tag in &c.tags {
             learned_only += usize::from(tag.learned_only);
             if tag.learned_only {
-                assert!(tag.reasons.iter().all(|r| r.learned), "{id}: {tag:?}");
+                assert!(c.reasons_of(tag).all(|r| r.learned), "{id}: {tag:?}");
             }
-            for r in tag.reasons.iter().filter(|r| r.learned) {
+            for r in c.reasons_of(tag).filter(|r| r.learned) {
                 reasons += 1;
                 assert_eq!(r.rule, format!("model.{}", r.tag));
                 assert!(!r.evidence.is_empty() && r.evidence.len() <= 5);

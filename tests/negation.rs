@@ -106,10 +106,12 @@ fn hedges_lower_the_weight_without_cancelling() {
     let e = engine();
     let plain = e.classify("The model was hacked.");
     let hedged = e.classify("The model was allegedly hacked.");
-    let reason = &hedged.tags[0].reasons[0];
+    let reason = hedged.reasons_of(&hedged.tags[0]).next().unwrap();
     assert_eq!(reason.hedged_by.as_ref().unwrap().text, "allegedly");
     assert!(reason.effective_weight < reason.weight);
-    assert!(hedged.tags[0].confidence < plain.tags[0].confidence);
+    assert_eq!(hedged.tags[0].tag, plain.tags[0].tag);
+    let tag = &plain.tags[0].tag;
+    assert!(hedged.confidence(tag) < plain.confidence(tag));
 }
 
 /// A second tag whose rules mean a missing safeguard: their negation words

@@ -89,7 +89,7 @@ proptest! {
     #[test]
     fn evidence_points_at_its_text_on_character_boundaries(text in hostile_text()) {
         let c = engine().classify_with(&text, &explain());
-        let spans = c.tags.iter().flat_map(|t| &t.reasons).flat_map(|r| {
+        let spans = c.tags.iter().flat_map(|t| c.reasons_of(t)).flat_map(|r| {
             r.evidence.iter().chain(r.hedged_by.as_ref())
         });
         let negated = c.negated.iter().flat_map(|s| &s.negated).flat_map(|n| [&n.evidence, &n.trigger]);

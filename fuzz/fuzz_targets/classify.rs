@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let spans = c
         .tags
         .iter()
-        .flat_map(|t| &t.reasons)
+        .flat_map(|t| c.reasons_of(t))
         .flat_map(|r| r.evidence.iter().chain(r.hedged_by.as_ref()));
     let negated = c
         .negated

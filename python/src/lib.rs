@@ -14,7 +14,6 @@ use aitag::classification::Classification;
 use aitag::input::fields::{FieldSpec, Value};
 use aitag::input::{self, Format, InputOptions, SourcePos};
 use aitag::model;
-use aitag::output::record::{own_reasons, rule_ids};
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -294,17 +293,12 @@ impl Tagger {
             tags: c.tag_ids().map(str::to_string).collect(),
             scores: tag_ids
                 .iter()
-                .map(|tag| {
-                    c.scores
-                        .iter()
-                        .find(|(t, _)| t == tag)
-                        .map_or(0.0, |(_, s)| *s)
-                })
+                .map(|tag| c.confidence(tag))
                 .collect(),
             rules: {
                 let mut rules: Vec<String> = Vec::new();
                 for t in &c.tags {
-                    for r in rule_ids(t) {
+                    for r in c.rule_ids_of(t) {
                         if !rules.iter().any(|x| x == r) {
                             rules.push(r.to_string());
                         }
@@ -321,7 +315,7 @@ impl Tagger {
                 Ok(r) => {
                     let (row, text) = done.next().expect("one result per good record");
                     let reasons = match &row.classification {
-                        Some(c) => to_python::to_python(py, &own_reasons(&c.tags), text)?,
+                        Some(c) => to_python::to_python(py, &c.own_reasons(), text)?,
                         None => py.None().into_bound(py),
                     };
                     (

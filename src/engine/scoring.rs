@@ -127,7 +127,9 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     // Effective weight of each fired rule and the tags it supports (its own and
     // every ancestor), so that a child's evidence also counts for the parent.
     let mut miss = vec![1.0f64; n];
-    let mut reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
+    // Every reason once; each tag lists the indices of those that support it.
+    let mut all_reasons: Vec<Reason> = Vec::with_capacity(a.fired.len());
+    let mut reasons: Vec<Vec<usize>> = vec![Vec::new(); n];
     for f in &a.fired {
         let rule = &table.rules[f.rule];
         let weight = rule.weight;
@@ -137,7 +139,8 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             weight
         };
         let (kept, evidence_omitted) = evidence_list(a, &f.evidence);
-        let reason = Reason {
+        let at = all_reasons.len();
+        all_reasons.push(Reason {
             rule: rule.id.clone(),
             tag: rule.tag_id.clone(),
             because: rule.because.clone(),
@@ -147,17 +150,14 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             evidence_omitted,
             hedged_by: f.hedged_by.map(|h| evidence(a, h)),
             learned: false,
-        };
-        // The rule's tag and its ancestors; the last one takes the reason
-        // itself, the others a copy.
-        let mut tag = rule.tag;
-        while let Some(parent) = index.parent(tag) {
-            miss[tag] *= 1.0 - effective;
-            reasons[tag].push(reason.clone());
-            tag = parent;
+        });
+        // The rule's tag and its ancestors.
+        let mut tag = Some(rule.tag);
+        while let Some(t) = tag {
+            miss[t] *= 1.0 - effective;
+            reasons[t].push(at);
+            tag = index.parent(t);
         }
-        miss[tag] *= 1.0 - effective;
-        reasons[tag].push(reason);
     }
     let mut confidence: Vec<f64> = miss.iter().map(|m| round(1.0 - m)).collect();
     let threshold_of = |t: usize| {
@@ -206,7 +206,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
     // The model's reason for each tag it gives, which (like a rule's) also
     // supports the ancestors; and a parent is at least as sure as its child,
     // as it is with rules alone.
-    let mut model_reasons: Vec<Vec<Reason>> = vec![Vec::new(); n];
+    let mut model_reasons: Vec<Vec<usize>> = vec![Vec::new(); n];
     if let (Some(m), Some(l)) = (model, &learned) {
         for t in 0..n {
             let mut p = index.parent(t);
@@ -222,12 +222,13 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             let Some(reason) = m.reason(engine, a, l, t) else {
                 continue;
             };
-            let mut p = index.parent(t);
+            let at = all_reasons.len();
+            all_reasons.push(reason);
+            let mut p = Some(t);
             while let Some(q) = p {
-                model_reasons[q].push(reason.clone());
+                model_reasons[q].push(at);
                 p = index.parent(q);
             }
-            model_reasons[t].push(reason);
         }
     }
 
@@ -263,7 +264,8 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         };
         let mut rs = std::mem::take(&mut reasons[t]);
         let learned_only = rs.is_empty();
-        rs.sort_by(|x, y| {
+        rs.sort_by(|&x, &y| {
+            let (x, y) = (&all_reasons[x], &all_reasons[y]);
             y.effective_weight
                 .total_cmp(&x.effective_weight)
                 .then_with(|| x.rule.cmp(&y.rule))
@@ -274,7 +276,6 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
             tag: def.id.clone(),
             name: def.name.clone(),
             parent: def.parent.clone(),
-            confidence: confidence[t],
             kind,
             kind_note,
             implied_by,
@@ -339,6 +340,7 @@ pub(crate) fn classify(engine: &Engine, a: &Analysis, options: &ClassifyOptions)
         .collect();
     Classification {
         tags,
+        reasons: all_reasons,
         overlaps,
         negated,
         scores,

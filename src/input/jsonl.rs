@@ -49,10 +49,9 @@ pub(super) fn parse_object(
     origin: Option<(u64, u64)>,
 ) -> RecordResult {
     let line = decode(bytes).map_err(|m| RecordError::new(source.clone(), m))?;
-    let object = match serde_json::from_str::<Json>(&line) {
-        Ok(Json::Object(map)) => map,
-        Ok(other) => {
-            let kind = kind_of(&other);
+    let fields = match serde_json::from_str::<Object<'_>>(&line) {
+        Ok(Object::Fields(fields)) => fields,
+        Ok(Object::Not(kind)) => {
             return Err(RecordError::new(
                 source,
                 format!("expected a JSON object, found {kind}"),
@@ -60,15 +59,157 @@ pub(super) fn parse_object(
         }
         Err(e) => return Err(RecordError::new(source, json_message(&e, origin))),
     };
-    spec.record(source, |name| match object.get(name) {
+    // The last of repeated keys counts, as in serde_json's own map.
+    spec.record(source, |name| match fields.iter().rev().find(|(k, _)| k == name) {
         None => Value::Missing,
-        Some(Json::Null) => Value::Null,
-        Some(Json::String(s)) => Value::Text(Cow::Owned(s.clone())),
-        Some(Json::Number(n)) => Value::Text(Cow::Owned(n.to_string())),
-        Some(Json::Bool(b)) => Value::Text(Cow::Owned(b.to_string())),
-        Some(v @ Json::Array(_)) => Value::Other("array", v.to_string()),
-        Some(v @ Json::Object(_)) => Value::Other("object", v.to_string()),
+        Some((_, Field::Text(s))) => Value::Text(Cow::Borrowed(s)),
+        Some((_, Field::Json(Json::Null))) => Value::Null,
+        Some((_, Field::Json(Json::String(s)))) => Value::Text(Cow::Borrowed(s)),
+        Some((_, Field::Json(Json::Number(n)))) => Value::Text(Cow::Owned(n.to_string())),
+        Some((_, Field::Json(Json::Bool(b)))) => Value::Text(Cow::Owned(b.to_string())),
+        Some((_, Field::Json(v @ Json::Array(_)))) => Value::Other("array", v.to_string()),
+        Some((_, Field::Json(v @ Json::Object(_)))) => Value::Other("object", v.to_string()),
     })
+}
+
+/// A record's JSON: its fields, or the kind of value it is instead of an
+/// object. String fields borrow from the line where they hold no escapes,
+/// so the text is copied once, into the record (a `serde_json::Value` would
+/// copy every string first).
+enum Object<'a> {
+    Fields(Vec<(Cow<'a, str>, Field<'a>)>),
+    Not(&'static str),
+}
+
+/// One field's value: a string, or any other JSON value.
+enum Field<'a> {
+    Text(Cow<'a, str>),
+    Json(Json),
+}
+
+impl<'de> serde::Deserialize<'de> for Object<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ObjectVisitor)
+    }
+}
+
+struct ObjectVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+    type Value = Object<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Object<'de>, A::Error> {
+        let mut fields = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            fields.push((key.0, map.next_value::<Field<'de>>()?));
+        }
+        Ok(Object::Fields(fields))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Object<'de>, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Object::Not(kind_of(&Json::Array(Vec::new()))))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Object<'de>, E> {
+        Ok(Object::Not(kind_of(&Json::String(String::new()))))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Object<'de>, E> {
+        Ok(Object::Not(kind_of(&Json::Bool(false))))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Object<'de>, E> {
+        Ok(Object::Not(kind_of(&Json::from(0))))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Object<'de>, E> {
+        Ok(Object::Not(kind_of(&Json::from(0))))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Object<'de>, E> {
+        Ok(Object::Not(kind_of(&Json::from(0))))
+    }
+
+    fn visit_unit<E>(self) -> Result<Object<'de>, E> {
+        Ok(Object::Not(kind_of(&Json::Null)))
+    }
+}
+
+/// A key, borrowed where it holds no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(TextVisitor).map(|f| match f {
+            Field::Text(s) => Key(s),
+            Field::Json(_) => unreachable!("a key visits a string"),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Field<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+/// Strings as text (borrowed where possible); every other value through
+/// serde_json's own `Value`, so numbers and nested values read as before.
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = Field<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Field<'de>, E> {
+        Ok(Field::Text(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Field<'de>, E> {
+        Ok(Field::Text(Cow::Owned(s.to_string())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Field<'de>, E> {
+        Ok(Field::Text(Cow::Owned(s)))
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Field<'de>, E> {
+        Ok(Field::Json(Json::Bool(b)))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Field<'de>, E> {
+        Ok(Field::Json(Json::from(n)))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Field<'de>, E> {
+        Ok(Field::Json(Json::from(n)))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Field<'de>, E> {
+        Ok(Field::Json(Json::from(n)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Json(Json::Null))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Field<'de>, A::Error> {
+        use serde::Deserialize;
+        Json::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Field::Json)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Field<'de>, A::Error> {
+        use serde::Deserialize;
+        Json::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Field::Json)
+    }
 }
 
 impl<R: BufRead> Iterator for Jsonl<R> {

@@ -2,7 +2,7 @@
 //! writes one output record per input record as it comes (nothing is held
 //! back, so output streams), and `finish` closes what the format needs closed.
 
-use super::record::{OutputRecord, own_reasons, rule_ids};
+use super::record::OutputRecord;
 use crate::batch::Classified;
 use crate::input::RecordError;
 use crate::taxonomy::Taxonomy;
@@ -190,16 +190,11 @@ impl RecordPrinter for DelimitedPrinter<'_> {
                 }
                 self.row.push(cl.tag_ids().collect::<Vec<_>>().join(";"));
                 for tag in &self.tags {
-                    let score = cl
-                        .scores
-                        .iter()
-                        .find(|(t, _)| t == tag)
-                        .map_or(0.0, |(_, s)| *s);
-                    self.row.push(confidence(score));
+                    self.row.push(confidence(cl.confidence(tag)));
                 }
                 let mut rules: Vec<&str> = Vec::new();
                 for t in &cl.tags {
-                    for r in rule_ids(t) {
+                    for r in cl.rule_ids_of(t) {
                         if !rules.contains(&r) {
                             rules.push(r);
                         }
@@ -211,7 +206,7 @@ impl RecordPrinter for DelimitedPrinter<'_> {
                 self.row.push(c.record.source.line.to_string());
                 if self.explain {
                     let reasons =
-                        serde_json::to_string(&own_reasons(&cl.tags)).map_err(json_io_error)?;
+                        serde_json::to_string(&cl.own_reasons()).map_err(json_io_error)?;
                     self.row.push(reasons);
                     self.row.push(c.record.text.clone());
                 }
@@ -287,12 +282,13 @@ impl RecordPrinter for HumanPrinter<'_> {
                     write!(
                         self.w,
                         "  {name} {}",
-                        format!("{:.2}", t.confidence).dimmed()
+                        format!("{:.2}", cl.confidence(&t.tag)).dimmed()
                     )?;
                 }
                 writeln!(self.w)?;
                 if self.explain && !cl.tags.is_empty() {
-                    let rules: Vec<&str> = own_reasons(&cl.tags)
+                    let rules: Vec<&str> = cl
+                        .own_reasons()
                         .iter()
                         .map(|r| r.rule.as_str())
                         .collect();

@@ -173,7 +173,7 @@ pub fn write_classification(
         writeln!(
             w,
             "{head} {:.2}  {}{}",
-            tag.confidence,
+            c.confidence(&tag.tag),
             tag.name,
             parent.dimmed()
         )?;
@@ -188,7 +188,7 @@ pub fn write_classification(
                 "learned only: no rule fired; the model alone gives this tag".yellow()
             )?;
         }
-        for r in &tag.reasons {
+        for r in c.reasons_of(tag) {
             if r.learned && r.tag == tag.tag {
                 super::learned::write_reason(w, text, &c.sentences, r)?;
                 continue;

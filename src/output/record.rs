@@ -4,7 +4,7 @@
 //! with it.
 
 use crate::batch::Classified;
-use crate::classification::{OverlapResult, Reason, Suppressed, TagResult};
+use crate::classification::{OverlapResult, Suppressed, TagsWritten};
 use crate::input::{RecordError, SourcePos};
 use serde::Serialize;
 
@@ -47,7 +47,7 @@ pub struct ErrorRecord<'a> {
 #[serde(untagged)]
 pub enum Tags<'a> {
     Compact(Vec<CompactTag<'a>>),
-    Full(&'a [TagResult]),
+    Full(TagsWritten<'a>),
 }
 
 #[derive(Debug, Serialize)]
@@ -110,7 +110,7 @@ impl<'a> OutputRecord<'a> {
     pub fn classified(c: &'a Classified, explain: bool) -> OutputRecord<'a> {
         let cl = &c.classification;
         let (tags, overlaps) = if explain {
-            (Tags::Full(&cl.tags), Overlaps::Full(&cl.overlaps))
+            (Tags::Full(cl.tags_written()), Overlaps::Full(&cl.overlaps))
         } else {
             let tags = cl
                 .tags
@@ -118,9 +118,9 @@ impl<'a> OutputRecord<'a> {
                 .map(|t| CompactTag {
                     tag: &t.tag,
                     parent: t.parent.as_deref(),
-                    confidence: t.confidence,
+                    confidence: cl.confidence(&t.tag),
                     kind: t.kind.as_deref(),
-                    rules: rule_ids(t),
+                    rules: cl.rule_ids_of(t),
                 })
                 .collect();
             let overlaps = cl
@@ -151,23 +151,4 @@ impl<'a> OutputRecord<'a> {
             source: &e.source,
         })
     }
-}
-
-/// A tag's rule ids, each once, in order.
-pub fn rule_ids(t: &TagResult) -> Vec<&str> {
-    let mut ids: Vec<&str> = Vec::with_capacity(t.reasons.len());
-    for r in &t.reasons {
-        if !ids.contains(&r.rule.as_str()) {
-            ids.push(&r.rule);
-        }
-    }
-    ids
-}
-
-/// Every reason of a classification once: a parent tag repeats its
-/// children's reasons, which are kept only under the child.
-pub fn own_reasons(tags: &[TagResult]) -> Vec<&Reason> {
-    tags.iter()
-        .flat_map(|t| t.reasons.iter().filter(move |r| r.tag == t.tag))
-        .collect()
 }
