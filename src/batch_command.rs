@@ -108,7 +108,7 @@ pub fn run(args: BatchArgs, engine: Engine, out: &mut dyn Write) -> Result<Outco
         match item {
             Ok(c) => {
                 summary.add(&c.classification);
-                if count_language && aitag::text::language::looks_non_english(&c.record.text) {
+                if count_language && aitag::text::looks_non_english(&c.record.text) {
                     summary.non_english += 1;
                 }
                 if only.is_empty() || only.iter().any(|t| c.classification.has(t)) {

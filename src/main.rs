@@ -295,7 +295,7 @@ fn run_classify(
     if text.trim().is_empty() {
         return Err(Error::Input("empty text: there is nothing to classify".into()).into());
     }
-    if aitag::text::language::looks_non_english(&text) {
+    if aitag::text::looks_non_english(&text) {
         eprintln!(
             "aitag: warning: this text does not look like English; the rules only understand English"
         );
@@ -392,32 +392,25 @@ fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<Out
         .iter()
         .map(|g| Gold::from_path(g, &tag_ids))
         .collect::<Result<Vec<_>, _>>()?;
-    let options = model::fit::FitOptions {
+    let options = model::FitOptions {
         folds: args.folds,
         min_df: args.min_df,
         l2: args.l2,
         min_precision: args.min_precision,
-        ..model::fit::FitOptions::default()
+        ..model::FitOptions::default()
     };
-    let mut fitter = model::fit::Fitter::new(&engine, &golds, options)?;
+    let mut fitter = model::Fitter::new(&engine, &golds, options)?;
     let full = args.input.options();
-    let mut passes = vec![(model::fit::Variant::Full, full.clone())];
+    let mut passes = vec![(model::Variant::Full, full.clone())];
     if let Some(field) = &args.also_field {
         let mut only = full.clone();
         only.text_fields = vec![field.clone()];
-        passes.push((model::fit::Variant::Title, only));
+        passes.push((model::Variant::Title, only));
     }
     for (variant, input_options) in &passes {
-        for path in &args.data {
-            for item in input::open(path, input_options)? {
-                match item {
-                    Ok(record) => fitter.add(&record.id, &record.text, *variant),
-                    Err(e) if *variant == model::fit::Variant::Full => eprintln!("aitag: {e}"),
-                    // A record without the extra field simply has no copy.
-                    Err(_) => {}
-                }
-            }
-        }
+        fitter.add_files(&args.data, input_options, *variant, |notice| {
+            let _ = writeln!(io::stderr(), "aitag: {notice}");
+        })?;
     }
     let missing = fitter.missing();
     if !missing.is_empty() {

@@ -176,9 +176,7 @@ fn hedged_evidence_is_weaker_but_not_cancelled() {
     let e = engine();
     let plain = e.classify("Large model weights were leaked online.");
     let hedged = e.classify("Large model weights may have leaked online.");
-    let conf = |c: &aitag::Classification| {
-        c.has("security").then(|| c.confidence("security"))
-    };
+    let conf = |c: &aitag::Classification| c.has("security").then(|| c.confidence("security"));
     let (p, h) = (conf(&plain).unwrap(), conf(&hedged).unwrap_or(0.0));
     assert!(
         h > 0.0 && h < p,

@@ -11,7 +11,7 @@ mod parallel;
 mod to_python;
 
 use aitag::classification::Classification;
-use aitag::input::fields::{FieldSpec, Value};
+use aitag::input::{FieldSpec, Value};
 use aitag::input::{self, Format, InputOptions, SourcePos};
 use aitag::model;
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};

@@ -19,7 +19,7 @@
 //! it, and freeing every classification in the caller's thread took a tenth
 //! of the CPU time of a two-worker run.
 
-pub mod summary;
+mod summary;
 
 use crate::classification::Classification;
 use crate::engine::{ClassifyOptions, Engine};

@@ -1,19 +1,19 @@
 //! `aitag eval`: measures the rules against gold labels.
 //!
 //! Three steps, kept apart so that each can be tested alone:
-//! - [`gold`] reads the gold file;
+//! - `gold` reads the gold file ([`Gold`]);
 //! - [`Evaluation`] classifies the data records whose ids are in the gold
 //!   file, whatever reader produced them, and keeps track of what is missing;
-//! - [`metrics::compute`] turns gold labels and predictions into an
+//! - `metrics::compute` turns gold labels and predictions into an
 //!   [`EvalReport`] with no engine involved.
 
-pub mod gold;
-pub mod metrics;
-pub mod report;
+pub(crate) mod gold;
+pub(crate) mod metrics;
+pub(crate) mod report;
 
 use crate::engine::{ClassifyOptions, Engine};
 use crate::error::{Error, Result};
-use crate::input::{self, InputOptions, RecordError};
+use crate::input::{self, InputOptions, Notice};
 use crate::taxonomy::Taxonomy;
 pub use gold::{Gold, GoldRecord};
 use report::{Coverage, Duplicate};
@@ -209,24 +209,6 @@ impl<'a> Evaluation<'a> {
     }
 }
 
-/// What reading an evaluation's data had to say, in the order it came.
-#[derive(Debug)]
-pub enum Notice {
-    /// About a file as a whole (e.g. an `--id-field` column it lacks).
-    Warning { file: String, message: String },
-    /// A record that could not be used; it is counted in the report.
-    BadRecord(RecordError),
-}
-
-impl std::fmt::Display for Notice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Notice::Warning { file, message } => write!(f, "{file}: warning: {message}"),
-            Notice::BadRecord(e) => write!(f, "{e}"),
-        }
-    }
-}
-
 /// Reads every data file once and gives each record to every evaluation
 /// (the layers of `aitag eval` score the same records), passing what there
 /// is to report to `notice` as it comes. A file that cannot be opened stops
@@ -239,12 +221,7 @@ pub fn add_files(
 ) -> Result<()> {
     for path in paths {
         let records = input::open(path, options)?;
-        for w in records.warnings() {
-            notice(Notice::Warning {
-                file: input::display_name(path).to_string(),
-                message: w.clone(),
-            });
-        }
+        records.file_warnings(path).for_each(&mut notice);
         for item in records {
             match item {
                 Ok(record) => {

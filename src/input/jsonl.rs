@@ -60,15 +60,17 @@ pub(super) fn parse_object(
         Err(e) => return Err(RecordError::new(source, json_message(&e, origin))),
     };
     // The last of repeated keys counts, as in serde_json's own map.
-    spec.record(source, |name| match fields.iter().rev().find(|(k, _)| k == name) {
-        None => Value::Missing,
-        Some((_, Field::Text(s))) => Value::Text(Cow::Borrowed(s)),
-        Some((_, Field::Json(Json::Null))) => Value::Null,
-        Some((_, Field::Json(Json::String(s)))) => Value::Text(Cow::Borrowed(s)),
-        Some((_, Field::Json(Json::Number(n)))) => Value::Text(Cow::Owned(n.to_string())),
-        Some((_, Field::Json(Json::Bool(b)))) => Value::Text(Cow::Owned(b.to_string())),
-        Some((_, Field::Json(v @ Json::Array(_)))) => Value::Other("array", v.to_string()),
-        Some((_, Field::Json(v @ Json::Object(_)))) => Value::Other("object", v.to_string()),
+    spec.record(source, |name| {
+        match fields.iter().rev().find(|(k, _)| k == name) {
+            None => Value::Missing,
+            Some((_, Field::Text(s))) => Value::Text(Cow::Borrowed(s)),
+            Some((_, Field::Json(Json::Null))) => Value::Null,
+            Some((_, Field::Json(Json::String(s)))) => Value::Text(Cow::Borrowed(s)),
+            Some((_, Field::Json(Json::Number(n)))) => Value::Text(Cow::Owned(n.to_string())),
+            Some((_, Field::Json(Json::Bool(b)))) => Value::Text(Cow::Owned(b.to_string())),
+            Some((_, Field::Json(v @ Json::Array(_)))) => Value::Other("array", v.to_string()),
+            Some((_, Field::Json(v @ Json::Object(_)))) => Value::Other("object", v.to_string()),
+        }
     })
 }
 

@@ -20,7 +20,7 @@
 
 mod delimited;
 mod detect;
-pub mod fields;
+pub(crate) mod fields;
 mod json;
 mod jsonl;
 mod line_reader;
@@ -37,6 +37,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use detect::{detect_by_extension, sniff};
+pub use fields::{FieldSpec, Value};
 
 /// The name stdin gets in sources and record ids.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -207,6 +208,14 @@ impl Records {
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
+
+    /// The warnings as notices about the file at `path`.
+    pub fn file_warnings<'a>(&'a self, path: &'a str) -> impl Iterator<Item = Notice> + 'a {
+        self.warnings.iter().map(move |w| Notice::Warning {
+            file: display_name(path).to_string(),
+            message: w.clone(),
+        })
+    }
 }
 
 impl Iterator for Records {
@@ -221,6 +230,25 @@ impl fmt::Debug for Records {
         f.debug_struct("Records")
             .field("format", &self.format)
             .finish_non_exhaustive()
+    }
+}
+
+/// What reading data files had to say besides the records, in the order
+/// it came (eval and fit pass it on; batch has its own error records).
+#[derive(Debug)]
+pub enum Notice {
+    /// About a file as a whole (e.g. an `--id-field` column it lacks).
+    Warning { file: String, message: String },
+    /// A record that could not be used; it is counted in the report.
+    BadRecord(RecordError),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Warning { file, message } => write!(f, "{file}: warning: {message}"),
+            Notice::BadRecord(e) => write!(f, "{e}"),
+        }
     }
 }
 

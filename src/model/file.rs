@@ -12,11 +12,11 @@ pub const FORMAT: &str = "aitag-model/1";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelFile {
-    /// Always [`FORMAT`].
+    /// Always `aitag-model/1`.
     pub format: String,
     pub about: String,
     /// FNV-1a (64 bit) over the taxonomy's tag ids and the rule ids and
-    /// lexicon names the features name; see [`fingerprint`].
+    /// lexicon names the features name; see `fingerprint`.
     pub fingerprint: String,
     /// The taxonomy's tag ids, in its order; `weights` follow this order.
     pub tag_ids: Vec<String>,

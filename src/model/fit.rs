@@ -20,6 +20,7 @@ use super::optimise::{self, Problem, Row, sigmoid};
 use crate::engine::{ClassifyOptions, Engine};
 use crate::error::{Error, Result};
 use crate::eval::Gold;
+use crate::input::{self, InputOptions, Notice};
 use crate::model::Mode;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -103,6 +104,34 @@ pub struct FitReport {
 }
 
 impl<'e> Fitter<'e> {
+    /// Reads the data files and gives each record to the fitter as
+    /// `variant`, passing what there is to report to `notice` as it comes
+    /// (as eval's [`crate::eval::add_files`] does). For the title-only copy
+    /// a record without the field simply has no copy, so it is not reported.
+    pub fn add_files(
+        &mut self,
+        paths: &[String],
+        options: &InputOptions,
+        variant: Variant,
+        mut notice: impl FnMut(Notice),
+    ) -> Result<()> {
+        let report = variant == Variant::Full;
+        for path in paths {
+            let records = input::open(path, options)?;
+            if report {
+                records.file_warnings(path).for_each(&mut notice);
+            }
+            for item in records {
+                match item {
+                    Ok(record) => self.add(&record.id, &record.text, variant),
+                    Err(e) if report => notice(Notice::BadRecord(e)),
+                    Err(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The engine gives the rules' signals; a model attached to it is ignored.
     pub fn new(engine: &'e Engine, golds: &[Gold], options: FitOptions) -> Result<Fitter<'e>> {
         if options.folds < 2 {

@@ -2,19 +2,21 @@
 //! and the rules' own signals, fit from labeled data (`aitag fit`), combined
 //! with the rules' confidence and explained like a rule (docs/model.md).
 //!
-//! - [`features`] says what the model sees in a text;
-//! - [`optimise`] fits one logistic regression;
-//! - [`fit`] fits a model file from labeled records, with cross-validation;
-//! - [`file`] is the model file;
+//! - `features` says what the model sees in a text;
+//! - `optimise` fits one logistic regression;
+//! - `fit` fits a model file from labeled records, with cross-validation
+//!   ([`Fitter`]);
+//! - `file` is the model file ([`ModelFile`]);
 //! - [`Model`] (here) scores an analysed text with a loaded file.
 
-pub mod features;
-pub mod file;
-pub mod fit;
-pub mod optimise;
+mod features;
+pub(crate) mod file;
+pub(crate) mod fit;
+mod optimise;
 mod score;
 
 pub use file::ModelFile;
+pub use fit::{FitOptions, FitReport, Fitter, TagFigures, Variant};
 pub use score::Mode;
 
 use crate::error::Result;

@@ -287,11 +287,8 @@ impl RecordPrinter for HumanPrinter<'_> {
                 }
                 writeln!(self.w)?;
                 if self.explain && !cl.tags.is_empty() {
-                    let rules: Vec<&str> = cl
-                        .own_reasons()
-                        .iter()
-                        .map(|r| r.rule.as_str())
-                        .collect();
+                    let rules: Vec<&str> =
+                        cl.own_reasons().iter().map(|r| r.rule.as_str()).collect();
                     let indent = " ".repeat(self.id_width + 2);
                     writeln!(self.w, "{indent}{}", rules.join(" ").dimmed())?;
                 }

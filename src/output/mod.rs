@@ -8,5 +8,5 @@ pub mod fit_report;
 pub mod human;
 mod learned;
 pub mod record;
-pub mod snippet;
+mod snippet;
 pub mod summary;

@@ -4,7 +4,7 @@
 mod embedded;
 mod lines;
 mod load;
-pub mod schema;
+pub(crate) mod schema;
 mod suggest;
 mod tag_index;
 mod validate;

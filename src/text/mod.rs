@@ -1,11 +1,12 @@
 //! Text preparation: folding with an offset map, words, sentences, word forms.
 
-pub mod inflect;
-pub mod language;
-pub mod normalize;
-pub mod segment;
-pub mod word_key;
+pub(crate) mod inflect;
+mod language;
+mod normalize;
+pub(crate) mod segment;
+pub(crate) mod word_key;
 
+pub use language::looks_non_english;
 pub use normalize::{NormText, fold_phrase};
 pub use segment::{Sentence, Token, segment, token_at};
 pub use word_key::match_key;
