@@ -115,16 +115,20 @@ fn match_keys(parsed: &BTreeMap<String, schema::EmbeddedFile>) -> String {
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
             .filter(|w| !w.is_empty())
             .collect();
-        for (i, w) in parts.iter().enumerate() {
+        // A word, and the agent and `-ion` nouns start-up derives from it.
+        let mut with_nouns = |w: &str| {
             words.insert(w.to_string());
             inflect::for_each_form(w, |f| {
                 if f.len() > w.len() && (f.ends_with("er") || f.ends_with("ion")) {
                     words.insert(f.to_string());
                 }
             });
+        };
+        for (i, w) in parts.iter().enumerate() {
+            with_nouns(w);
             if let Some(next) = parts.get(i + 1) {
                 if w.len() <= 5 {
-                    words.insert(format!("{w}{next}"));
+                    with_nouns(&format!("{w}{next}"));
                 }
             }
         }

@@ -40,9 +40,14 @@ impl StrMap {
         found.map(|e| &e.2)
     }
 
-    /// Every string of the map, in no order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.table.iter().map(|e| key(&self.text, e))
+    /// Every string of the map as (start, length) in its text, in no order.
+    pub fn spans(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.table.iter().map(|&(start, len, _)| (start, len))
+    }
+
+    /// The string at a span that [`StrMap::spans`] gave.
+    pub fn span(&self, start: u32, len: u32) -> &str {
+        &self.text[start as usize..(start + len) as usize]
     }
 
     /// The value of `s`, set to `value` first when `s` is new, and whether
