@@ -67,6 +67,9 @@ pub struct Model {
     /// Per taxonomy rule / lexicon: its feature or NONE.
     rule_feature: Vec<u32>,
     lexicon_feature: Vec<u32>,
+    /// How evidence shows a rule feature (its rule id) or a lexicon feature
+    /// (`lexicon:NAME`); words are shown as the text's own words.
+    labels: FxHashMap<u32, Box<str>>,
     /// Per feature: weights per tag, `tags` wide.
     weights: Vec<f32>,
     idf: Vec<f64>,
@@ -157,6 +160,7 @@ impl Model {
             i
         };
         let mut idf = Vec::new();
+        let mut labels: FxHashMap<u32, Box<str>> = FxHashMap::default();
         for (f, (name, feature_idf, w)) in features.enumerate() {
             idf.push(feature_idf);
             let f = f as u32;
@@ -177,6 +181,7 @@ impl Model {
                 pairs.insert((a, b), f);
             } else if let Some(r) = name.strip_prefix(features::RULE) {
                 rule_feature[rule_index[r]] = f;
+                labels.insert(f, r.into());
             } else if let Some(l) = name.strip_prefix(features::LEXICON) {
                 let i = taxonomy
                     .lexicons
@@ -184,6 +189,7 @@ impl Model {
                     .position(|k| k == l)
                     .expect("checked with the taxonomy");
                 lexicon_feature[i] = f;
+                labels.insert(f, format!("lexicon:{l}").into());
             } else {
                 return Err(crate::Error::Model {
                     origin: origin.to_string(),
@@ -213,6 +219,7 @@ impl Model {
             words,
             unigram,
             pairs,
+            labels,
             rule_feature,
             lexicon_feature,
             weights,

@@ -156,23 +156,13 @@ impl Model {
     ) -> Option<Reason> {
         let p = learned.probability[tag]?;
         let n = self.tags.len();
-        let mut top: Vec<(f64, u32, Span)> = learned
+        let top: Vec<(f64, u32, Span)> = learned
             .present
             .iter()
             .map(|&(f, span, x)| (self.weights[f as usize * n + tag] as f64 * x, f, span))
             .filter(|&(w, _, _)| w > 0.0)
             .collect();
-        top.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)));
-        // One entry per span (a word may also be a lexicon's hit), the
-        // strongest.
-        let mut spans: Vec<Span> = Vec::with_capacity(SHOWN);
-        top.retain(|&(_, _, span)| {
-            if spans.len() == SHOWN || spans.contains(&span) {
-                return false;
-            }
-            spans.push(span);
-            true
-        });
+        let top = strongest(top);
         if top.is_empty() {
             return None;
         }
@@ -186,7 +176,7 @@ impl Model {
                     start,
                     end,
                     weight: Some(round(w)),
-                    feature: self.feature_label(engine, f),
+                    feature: self.labels.get(&f).map(|l| l.to_string()),
                 }
             })
             .collect();
@@ -206,16 +196,39 @@ impl Model {
             learned: true,
         })
     }
+}
 
-    /// A rule feature is shown by its rule id, a lexicon by `lexicon:NAME`.
-    fn feature_label(&self, engine: &Engine, f: u32) -> Option<String> {
-        if let Some(r) = self.rule_feature.iter().position(|&x| x == f) {
-            return Some(engine.taxonomy().rules[r].def.id.clone());
+/// The strongest contributions, one per span (a word may also be a
+/// lexicon's hit), at most [`SHOWN`]: by weight, then span, then feature
+/// (`present`'s order). A text has hundreds of contributions and a reason
+/// shows five, so only the front is sorted, widened when repeated spans
+/// leave it short.
+fn strongest(mut top: Vec<(f64, u32, Span)>) -> Vec<(f64, u32, Span)> {
+    let order = |x: &(f64, u32, Span), y: &(f64, u32, Span)| {
+        y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.1.cmp(&y.1))
+    };
+    let mut front = SHOWN * 4;
+    loop {
+        if front < top.len() {
+            top.select_nth_unstable_by(front, order);
         }
-        self.lexicon_feature
-            .iter()
-            .position(|&x| x == f)
-            .map(|l| format!("lexicon:{}", engine.lexicon_name(l)))
+        let n = front.min(top.len());
+        top[..n].sort_unstable_by(order);
+        let mut spans: Vec<Span> = Vec::with_capacity(SHOWN);
+        let mut kept = Vec::with_capacity(SHOWN);
+        for &(w, f, span) in &top[..n] {
+            if spans.len() == SHOWN {
+                break;
+            }
+            if !spans.contains(&span) {
+                spans.push(span);
+                kept.push((w, f, span));
+            }
+        }
+        if kept.len() == SHOWN || n == top.len() {
+            return kept;
+        }
+        front *= 4;
     }
 }
 
