@@ -33,8 +33,8 @@ const FREQUENT: [&str; 6] = [
 /// Raise a floor to the new figure whenever the tagger improves, so that a
 /// later change cannot quietly give the gain back.
 const FLOORS: [(&str, u64, f64); 2] = [
-    ("tests/data/labels/test.jsonl", 300, 0.813),
-    ("tests/data/labels/project-holdout.jsonl", 150, 0.855),
+    ("tests/data/labels/test.jsonl", 300, 0.814),
+    ("tests/data/labels/project-holdout.jsonl", 150, 0.857),
 ];
 
 /// How far below a floor a change may go before the test fails.
