@@ -34,7 +34,7 @@ const FREQUENT: [&str; 6] = [
 /// later change cannot quietly give the gain back.
 const FLOORS: [(&str, u64, f64); 2] = [
     ("tests/data/labels/test.jsonl", 300, 0.814),
-    ("tests/data/labels/project-holdout.jsonl", 150, 0.857),
+    ("tests/data/labels/project-holdout.jsonl", 150, 0.858),
 ];
 
 /// How far below a floor a change may go before the test fails.

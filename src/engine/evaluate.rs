@@ -122,6 +122,7 @@ impl Engine {
             sentences,
             sentence_of_token,
             hits,
+            context: ctx,
             fired,
             blocked,
         }

@@ -91,6 +91,8 @@ pub(crate) struct Analysis<'t> {
     pub sentences: Vec<Sentence>,
     pub sentence_of_token: Vec<u32>,
     pub hits: Vec<Hit>,
+    /// Each hit's context (negation, hedge, mask), in the order of `hits`.
+    pub context: Vec<context::HitContext>,
     pub fired: Vec<Fired>,
     pub blocked: Vec<Blocked>,
 }

@@ -69,7 +69,8 @@ pub(crate) fn is_function_word(w: &str) -> bool {
 
 /// Calls `emit` for every feature occurrence in the analysed text, with its
 /// span in the folded text: each word and each pair of neighbouring words in
-/// a sentence, each fired rule (at its first evidence) and each lexicon hit.
+/// a sentence, each fired rule (at its first evidence) and each lexicon hit
+/// that context does not mask.
 /// Numbers are left out: years and counts say nothing about the kind of failure.
 /// `word` gives a token's word (its key when fitting, its index in the
 /// vocabulary when scoring) and whether it is a function word
@@ -110,7 +111,14 @@ pub(crate) fn visit<W>(
             emit(Found::Rule(f.rule), (h.start, h.end));
         }
     }
-    for h in &a.hits {
+    // A hit an instruction or a pseudo-trigger covers ("told not to delete
+    // files without permission") is no evidence for the rules, nor here.
+    for (h, _) in a
+        .hits
+        .iter()
+        .zip(&a.context)
+        .filter(|(_, c)| c.masked_by.is_none())
+    {
         for &l in engine.lexicons_of(h.atom) {
             emit(Found::Lexicon(l as usize), (h.start, h.end));
         }
