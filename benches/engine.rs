@@ -4,6 +4,7 @@
 //! memory, cores) come from `scripts/bench.sh`; these isolate the library's
 //! own costs so that a change to one stage shows up here first.
 
+use aitag::input::{self, InputOptions};
 use aitag::text::{NormText, segment};
 use aitag::{Engine, Taxonomy};
 use std::sync::LazyLock;
@@ -20,19 +21,17 @@ residents online, officials said.";
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::embedded().expect("embedded taxonomy"));
 
-/// Title and description of every AIID incident in tests/data, as one text each.
+/// Every AIID incident in tests/data as `aitag batch` reads it (the reader's
+/// default fields: title and description joined), so that these are the
+/// texts a batch run classifies.
 static INCIDENTS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/aiid/incidents.jsonl"
     );
-    let data = std::fs::read_to_string(path).expect("tests/data/aiid/incidents.jsonl");
-    data.lines()
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
-            let field = |k: &str| v[k].as_str().unwrap_or("").trim().to_string();
-            format!("{}. {}", field("title"), field("description"))
-        })
+    input::open(path, &InputOptions::default())
+        .expect("tests/data/aiid/incidents.jsonl")
+        .map(|item| item.expect("an incident record").text)
         .collect()
 });
 

@@ -3,7 +3,7 @@
 # dev.jsonl, project-validation.jsonl, the kinds-validation sets and the
 # silence corpus as untagged records, never test.jsonl or
 # project-holdout.jsonl (the held-out sets README reports on). Run it after
-# any change to the rules or lexicons; tests/model_fit.rs checks that the
+# any change to the rules or lexicons; tests/cli/model.rs checks that the
 # committed file is what this script writes.
 #
 # --also-field title: each labeled incident is also a title-only record

@@ -7,7 +7,8 @@
 #
 # Seeds come from the repository (taxonomy files, examples); the corpus grows
 # in fuzz/corpus/TARGET and crashes land in fuzz/artifacts/TARGET, each of
-# which belongs in a regression test (tests/fuzz_regressions.rs).
+# which belongs in a regression test (reader inputs in tests/data/fuzz/, which
+# tests/cli/properties.rs reads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-150}

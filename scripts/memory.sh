@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak memory and throughput of `aitag batch` on a generated JSONL input of at
 # least SIZE MiB, in which every byte of title and description is classified
-# (the AIID incidents repeated). The cargo test tests/batch_memory.rs checks the
+# (the AIID incidents repeated). The cargo test tests/cli/batch_memory.rs checks the
 # bound on every run; this script measures the release build on inputs of any size.
 #
 #   scripts/memory.sh [SIZE_MIB=50] [BINARY=target/release/aitag] [extra batch args...]
