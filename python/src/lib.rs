@@ -11,8 +11,8 @@ mod parallel;
 mod to_python;
 
 use aitag::classification::Classification;
-use aitag::input::{FieldSpec, Value};
 use aitag::input::{self, Format, InputOptions, SourcePos};
+use aitag::input::{FieldSpec, Value};
 use aitag::model;
 use aitag::{ClassifyOptions, Engine, Error, Taxonomy};
 use pyo3::exceptions::PyTypeError;
@@ -291,10 +291,7 @@ impl Tagger {
             .collect();
         let rows_out = self.run_many(py, &texts, jobs, explain, |_, c| FrameRow {
             tags: c.tag_ids().map(str::to_string).collect(),
-            scores: tag_ids
-                .iter()
-                .map(|tag| c.confidence(tag))
-                .collect(),
+            scores: tag_ids.iter().map(|tag| c.confidence(tag)).collect(),
             rules: {
                 let mut rules: Vec<String> = Vec::new();
                 for t in &c.tags {
