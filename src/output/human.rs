@@ -348,12 +348,9 @@ pub fn write_lint_report(w: &mut dyn Write, r: &crate::lint::LintReport) -> io::
     let summary = if r.findings.is_empty() {
         "lint: no findings".green()
     } else {
-        format!(
-            "lint: {} findings ({})",
-            r.findings.len(),
-            counts.join(", ")
-        )
-        .red()
+        let n = r.findings.len();
+        let noun = if n == 1 { "finding" } else { "findings" };
+        format!("lint: {n} {noun} ({})", counts.join(", ")).red()
     };
     writeln!(w, "{summary}")
 }
