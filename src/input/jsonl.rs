@@ -97,6 +97,8 @@ impl<'de> serde::Deserialize<'de> for Object<'de> {
 
 struct ObjectVisitor;
 
+/// A map is a record's fields; any other value (read as a field value
+/// would be) says what the line holds instead.
 impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
     type Value = Object<'de>;
 
@@ -112,33 +114,42 @@ impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
         Ok(Object::Fields(fields))
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Object<'de>, A::Error> {
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(Object::Not(kind_of(&Json::Array(Vec::new()))))
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Object<'de>, A::Error> {
+        TextVisitor.visit_seq(seq).map(Object::not)
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<Object<'de>, E> {
-        Ok(Object::Not(kind_of(&Json::String(String::new()))))
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Object<'de>, E> {
+        TextVisitor.visit_str(s).map(Object::not)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Object<'de>, E> {
-        Ok(Object::Not(kind_of(&Json::Bool(false))))
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Object<'de>, E> {
+        TextVisitor.visit_bool(b).map(Object::not)
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<Object<'de>, E> {
-        Ok(Object::Not(kind_of(&Json::from(0))))
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Object<'de>, E> {
+        TextVisitor.visit_u64(n).map(Object::not)
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Object<'de>, E> {
-        Ok(Object::Not(kind_of(&Json::from(0))))
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Object<'de>, E> {
+        TextVisitor.visit_i64(n).map(Object::not)
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Object<'de>, E> {
-        Ok(Object::Not(kind_of(&Json::from(0))))
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Object<'de>, E> {
+        TextVisitor.visit_f64(n).map(Object::not)
     }
 
-    fn visit_unit<E>(self) -> Result<Object<'de>, E> {
-        Ok(Object::Not(kind_of(&Json::Null)))
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Object<'de>, E> {
+        TextVisitor.visit_unit().map(Object::not)
+    }
+}
+
+impl Object<'_> {
+    /// A line that holds `value` instead of an object.
+    fn not(value: Field<'_>) -> Object<'static> {
+        Object::Not(match value {
+            Field::Text(_) => kind_of(&Json::String(String::new())),
+            Field::Json(v) => kind_of(&v),
+        })
     }
 }
 

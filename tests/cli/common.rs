@@ -53,6 +53,16 @@ pub fn jsonl(stdout: &[u8]) -> Vec<Value> {
         .collect()
 }
 
+/// The text an evidence span of the JSON output points at, checked to be
+/// the span's own `text`: offsets are bytes of the text as classified.
+pub fn quoted<'t>(text: &'t str, evidence: &Value) -> &'t str {
+    let start = evidence["start"].as_u64().unwrap() as usize;
+    let end = evidence["end"].as_u64().unwrap() as usize;
+    let quoted = &text[start..end];
+    assert_eq!(quoted, evidence["text"].as_str().unwrap());
+    quoted
+}
+
 /// Id and text of every AIID incident, read by the library's own reader with
 /// the options `aitag batch` has when given none (`text`, else `title` and
 /// `description` joined), so that a test classifies the very texts batch does.

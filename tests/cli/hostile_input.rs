@@ -2,7 +2,7 @@
 //! record lost, no panic, no exit 0 after losing output, and a signal that
 //! leaves a valid prefix.
 
-use crate::common::{aitag, bin, jsonl, process, tempdir, unset_env};
+use crate::common::{aitag, bin, jsonl, process, quoted, tempdir, unset_env};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -91,10 +91,7 @@ fn evidence_offsets_point_into_what_the_user_gave() {
         for tag in record["tags"].as_array().unwrap() {
             for reason in tag["reasons"].as_array().unwrap() {
                 for ev in reason["evidence"].as_array().unwrap() {
-                    let s = ev["start"].as_u64().unwrap() as usize;
-                    let e = ev["end"].as_u64().unwrap() as usize;
-                    let quoted = ev["text"].as_str().unwrap();
-                    assert_eq!(&text[s..e], quoted);
+                    let quoted = quoted(text, ev);
                     assert_eq!(quoted.trim(), quoted);
                     checked += 1;
                 }
