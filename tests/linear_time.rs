@@ -160,16 +160,18 @@ fn many_bad_tag_ids_are_reported_in_linear_time() {
     let (small_file, large_file) = (file(2_000), file(8_000));
     let (err, _) = load(&small_file);
     assert!(err.contains("kebab-case"), "{err}");
-    // The least of three interleaved runs each: a busy machine only ever adds
+    // The least of five interleaved runs each: a busy machine only ever adds
     // time, and both sizes see the same load.
     let (mut small, mut large) = (Duration::MAX, Duration::MAX);
-    for _ in 0..3 {
+    for _ in 0..5 {
         small = small.min(load(&small_file).1);
         large = large.min(load(&large_file).1);
     }
-    // Four times the ids: quadratic would be sixteen times the time.
+    // Four times the ids: quadratic would be sixteen times the time. A clean
+    // CI run measured 8.5× once (5–6× is usual), so the bound sits at 11,
+    // still well short of quadratic.
     assert!(
-        large.as_secs_f64() < 8.0 * small.as_secs_f64().max(0.05),
+        large.as_secs_f64() < 11.0 * small.as_secs_f64().max(0.05),
         "{small:?} for 2,000, {large:?} for 8,000"
     );
 }
