@@ -22,6 +22,10 @@ mod schema;
 mod lines;
 
 #[allow(dead_code)]
+#[path = "src/taxonomy/lazy.rs"]
+mod lazy;
+
+#[allow(dead_code)]
 #[path = "src/text/inflect.rs"]
 mod inflect;
 
@@ -49,9 +53,11 @@ fn main() {
         ));
     }
     listing.push_str("];\n");
+    let mut files_read: Vec<(String, String)> = Vec::new();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("taxonomy file is readable");
         let name = path.to_str().expect("UTF-8 path").replace('\\', "/");
+        files_read.push((name.clone(), text.clone()));
         let file = if text.trim().is_empty() {
             Ok(schema::FileDef::default())
         } else {
@@ -70,6 +76,7 @@ fn main() {
     std::fs::write(out.join("taxonomy.json"), json).expect("OUT_DIR is writable");
     std::fs::write(out.join("files.rs"), listing).expect("OUT_DIR is writable");
     compact_model(&out);
+    snapshot_fingerprint(&out, &files_read);
     std::fs::write(out.join("keys.rs"), match_keys(&parsed)).expect("OUT_DIR is writable");
 }
 
@@ -133,13 +140,25 @@ fn match_keys(parsed: &BTreeMap<String, schema::EmbeddedFile>) -> String {
             }
         }
     }
-    let mut table = String::from("pub(crate) static MATCH_KEYS: &[(&str, &str)] = &[\n");
+    // One text and a table of offsets into it, not a table of `&str`:
+    // each of those is two pointers the loader relocates at every start,
+    // tens of thousands of relocations and a copy-on-write page fault for
+    // every 4 KiB of the table.
+    let mut text = String::new();
+    let mut index = String::from("pub(crate) static MATCH_KEYS: &[[u32; 4]] = &[\n");
     for w in &words {
         let key = word_key::match_key(w);
-        table.push_str(&format!("    ({w:?}, {key:?}),\n"));
+        let (w_at, key_at) = (text.len(), text.len() + w.len());
+        text.push_str(w);
+        text.push_str(&key);
+        index.push_str(&format!(
+            "    [{w_at}, {}, {key_at}, {}],\n",
+            w.len(),
+            key.len()
+        ));
     }
-    table.push_str("];\n");
-    table
+    index.push_str("];\n");
+    format!("pub(crate) static MATCH_KEYS_TEXT: &str = {text:?};\n{index}")
 }
 
 /// Where the file's rule ids and lexicon names are, by the text of their line
@@ -182,6 +201,28 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// (JSON without the features), the feature names (one per line) and their
 /// numbers (idf, then one weight per tag, little-endian f32). A file that
 /// does not parse is passed on whole, so that loading reports it.
+/// What the start-up snapshot (`models/default.snapshot`, see
+/// src/engine/snapshot.rs) must have been made from to be used: FNV-1a over
+/// every embedded taxonomy file (name and text) and the built-in model.
+/// Hashing them here keeps the check out of start-up.
+fn snapshot_fingerprint(out: &Path, files: &[(String, String)]) {
+    println!("cargo::rerun-if-changed=models/default.snapshot");
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut add = |bytes: &[u8]| {
+        for &b in bytes.iter().chain([0xffu8].iter()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (name, text) in files {
+        add(name.as_bytes());
+        add(text.as_bytes());
+    }
+    add(&std::fs::read("models/default.json").expect("models/default.json"));
+    let code = format!("pub const FINGERPRINT: u64 = {h:#018x};\n");
+    std::fs::write(out.join("snapshot-fingerprint.rs"), code).expect("OUT_DIR is writable");
+}
+
 fn compact_model(out: &Path) {
     println!("cargo::rerun-if-changed=models/default.json");
     let text = std::fs::read_to_string("models/default.json").expect("models/default.json");

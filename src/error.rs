@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Where in a taxonomy file something is. Line and column are 1-based.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     pub file: String,
     pub line: Option<usize>,

@@ -111,7 +111,7 @@ pub fn run(engine: &Engine) -> ExampleReport {
             });
         }
     }
-    for sentence in &taxonomy.silence {
+    for sentence in taxonomy.silence.iter() {
         let fired: Vec<String> = engine
             .fired_rules(&sentence.text)
             .into_iter()

@@ -98,8 +98,16 @@ fn model_choice(cli: &cli::GlobalArgs) -> model::Choice {
     }
 }
 
-/// The engine with the learned model the command line asks for, if any.
-fn engine_with_model(cli: &cli::GlobalArgs, taxonomy: Taxonomy) -> Result<Engine, Error> {
+/// The engine of the taxonomy the command line names, with the learned
+/// model it asks for, if any. The built-in taxonomy's engine (and model)
+/// come from the start-up snapshot instead of being compiled.
+fn load_engine(cli: &cli::GlobalArgs) -> Result<Engine, Error> {
+    if cli.taxonomy.is_none() && cli.rules.is_empty() {
+        let engine = Engine::embedded()?;
+        let model = model_choice(cli).load(engine.taxonomy())?;
+        return Ok(engine.with_model(model));
+    }
+    let taxonomy = load_taxonomy(cli)?;
     let model = model_choice(cli).load(&taxonomy)?;
     Ok(Engine::new(taxonomy)?.with_model(model))
 }
@@ -136,18 +144,14 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
         }
         _ => {}
     }
-    let taxonomy = load_taxonomy(&cli.global)?;
     let outcome = match cli.command {
-        Command::Batch(args) => {
-            batch_command::run(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?
-        }
+        Command::Batch(args) => batch_command::run(args, load_engine(&cli.global)?, &mut out)?,
         Command::Completions(_) | Command::Man(_) | Command::Help(_) => {
             unreachable!("handled above")
         }
-        Command::Classify(args) => {
-            run_classify(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?
-        }
+        Command::Classify(args) => run_classify(args, load_engine(&cli.global)?, &mut out)?,
         Command::Taxonomy(args) => {
+            let taxonomy = load_taxonomy(&cli.global)?;
             if args.patterns {
                 let engine = Engine::new(taxonomy)?;
                 if args.with_source {
@@ -174,6 +178,7 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
             Outcome::Done
         }
         Command::Test(args) => {
+            let taxonomy = load_taxonomy(&cli.global)?;
             let lint = (!args.no_lint).then(|| aitag::lint::lint(&taxonomy));
             let engine = Engine::new(taxonomy)?;
             let report = aitag::examples_check::run(&engine);
@@ -198,6 +203,7 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
             }
         }
         Command::Lint(args) => {
+            let taxonomy = load_taxonomy(&cli.global)?;
             let lint = aitag::lint::lint(&taxonomy);
             match args.output {
                 ClassifyFormat::Human => human::write_lint_report(&mut out, &lint)?,
@@ -209,8 +215,8 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 Outcome::ChecksFailed
             }
         }
-        Command::Eval(args) => run_eval(args, engine_with_model(&cli.global, taxonomy)?, &mut out)?,
-        Command::Fit(args) => run_fit(args, taxonomy, &mut out)?,
+        Command::Eval(args) => run_eval(args, load_engine(&cli.global)?, &mut out)?,
+        Command::Fit(args) => run_fit(args, load_taxonomy(&cli.global)?, &mut out)?,
     };
     out.flush()?;
     Ok(outcome)

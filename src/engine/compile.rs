@@ -110,16 +110,15 @@ impl Engine {
             Error::Taxonomy(errors)
         })?;
         leaves.index_atoms(atoms.len());
-        let mut atom_rules = vec![Vec::new(); atoms.len()];
+        let mut rule_atoms: Vec<(usize, u32)> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             let mut positive = Vec::new();
             r.cond.positive_atoms(&leaves, &mut positive);
             positive.sort_unstable();
             positive.dedup();
-            for a in positive {
-                atom_rules[a as usize].push(i as u32);
-            }
+            rule_atoms.extend(positive.into_iter().map(|a| (a as usize, i as u32)));
         }
+        let atom_rules = grouped::Grouped::new(atoms.len(), rule_atoms.iter().copied());
         let atom_lexicons = grouped::Grouped::new(
             atoms.len(),
             lexicon_atoms
@@ -147,7 +146,7 @@ impl Engine {
             leaves,
             atom_rules,
             score_table,
-            atoms,
+            atoms: atoms.into(),
             atom_lexicons,
             model: None,
         })

@@ -5,7 +5,7 @@ use super::grouped::Grouped;
 use super::hit::{AtomId, Hit};
 use rustc_hash::FxHashMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Cond {
     /// Any of the atoms of this leaf (a phrase list or lexicon).
     Atoms(LeafId),
@@ -30,9 +30,12 @@ pub type LeafId = u32;
 /// condition then finds its hits in a scope by binary search there. Testing
 /// every hit of the scope against every leaf of every candidate rule instead
 /// was about a quarter of the time of a batch run.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Leaves {
+    #[serde(with = "super::flat::nested")]
     lists: Vec<Vec<AtomId>>,
+    /// Only while compiling (`index_atoms` empties it).
+    #[serde(skip)]
     index: FxHashMap<Vec<AtomId>, LeafId>,
     /// For each atom, the leaves that hold it, in order.
     by_atom: Grouped<LeafId>,

@@ -21,7 +21,7 @@
 use super::hit::{AtomId, Hit};
 
 /// The roles an atom plays in context detection (it may also be rule evidence).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Roles {
     pub pre_negation: bool,
     pub post_negation: bool,
@@ -30,6 +30,35 @@ pub struct Roles {
     pub pre_hedge: bool,
     pub post_hedge: bool,
     pub instruction: bool,
+}
+
+/// One byte, a bit a role, in the start-up snapshot.
+impl super::flat::Flat for Roles {
+    const SIZE: usize = 1;
+    fn put(&self, out: &mut Vec<u8>) {
+        let bits = [
+            self.pre_negation,
+            self.post_negation,
+            self.pseudo,
+            self.terminator,
+            self.pre_hedge,
+            self.post_hedge,
+            self.instruction,
+        ];
+        out.push(bits.iter().rev().fold(0, |acc, &b| acc << 1 | b as u8));
+    }
+    fn get(bytes: &[u8]) -> Self {
+        let bit = |i: u8| bytes[0] >> i & 1 == 1;
+        Roles {
+            pre_negation: bit(0),
+            post_negation: bit(1),
+            pseudo: bit(2),
+            terminator: bit(3),
+            pre_hedge: bit(4),
+            post_hedge: bit(5),
+            instruction: bit(6),
+        }
+    }
 }
 
 impl Roles {
@@ -44,8 +73,9 @@ impl Roles {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ContextConfig {
+    #[serde(with = "super::flat")]
     pub roles: Vec<Roles>,
     pub post_window: u32,
     pub pre_window: Option<u32>,

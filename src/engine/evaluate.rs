@@ -41,7 +41,7 @@ impl Engine {
         let mut candidates: Vec<(u32, u32)> = Vec::new();
         for (run, &(from, to)) in sentence_ranges.iter().enumerate() {
             for h in &hits[from..to] {
-                let rules = &self.atom_rules[h.atom as usize];
+                let rules = self.atom_rules.get(h.atom as usize);
                 candidates.extend(rules.iter().map(|&r| (r, run as u32)));
             }
         }

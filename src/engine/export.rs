@@ -88,7 +88,7 @@ impl Matcher {
         } else {
             format!("(?:{APOSTROPHE}(?-u:\\w)+)?{BOUNDARY}")
         };
-        match &self.words[word as usize] {
+        match &self.words.0[word as usize] {
             WordPattern::Exact(w) => format!("{}{end}", literal(w)),
             // A token only has to start with a prefix word.
             WordPattern::Prefix(p) => literal(p),

@@ -5,10 +5,15 @@
 //! an allocation per list at start-up and scattered a walk over the heap;
 //! here they are one array with offsets, built by counting (no sort).
 
+use super::flat::Flat;
+
 /// The values of key `k` are `values[starts[k]..starts[k + 1]]`.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(bound(serialize = "T: Flat", deserialize = "T: Flat"))]
 pub struct Grouped<T> {
+    #[serde(with = "super::flat")]
     starts: Vec<u32>,
+    #[serde(with = "super::flat")]
     values: Vec<T>,
 }
 

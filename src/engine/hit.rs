@@ -19,7 +19,7 @@ pub struct Hit {
 }
 
 /// The phrases and regexes of the taxonomy, keyed by their folded form.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AtomTable {
     labels: Interner,
 }

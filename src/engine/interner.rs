@@ -67,11 +67,53 @@ impl StrMap {
     }
 }
 
+/// Written as its text and its entries in the order they were added (the
+/// table's own order depends on its history); read back by inserting the
+/// entries again, which for ~20,000 short keys is cheap next to computing them.
+impl serde::Serialize for StrMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut entries: Vec<(u32, u32, u32)> = self.table.iter().copied().collect();
+        entries.sort_unstable();
+        Stored {
+            text: self.text.clone(),
+            entries,
+        }
+        .serialize(s)
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    text: String,
+    #[serde(with = "super::flat")]
+    entries: Vec<(u32, u32, u32)>,
+}
+
+impl<'de> serde::Deserialize<'de> for StrMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Stored { text, entries } = serde::Deserialize::deserialize(d)?;
+        if entries
+            .iter()
+            .any(|&(start, len, _)| text.get(start as usize..(start + len) as usize).is_none())
+        {
+            return Err(serde::de::Error::custom(
+                "a string map entry is out of its text",
+            ));
+        }
+        let mut table = HashTable::with_capacity(entries.len());
+        for e in entries {
+            table.insert_unique(hash(key(&text, &e)), e, |e| hash(key(&text, e)));
+        }
+        Ok(StrMap { text, table })
+    }
+}
+
 /// Strings with dense ids in the order they came.
-#[derive(Debug, Default, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Default, Clone)]
 pub struct Interner {
     map: StrMap,
     /// (start, length) in `map.text` of each id's string.
+    #[serde(with = "super::flat")]
     spans: Vec<(u32, u32)>,
 }
 

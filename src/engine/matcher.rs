@@ -167,9 +167,8 @@ impl MatcherBuilder {
         }
         let (vocabulary, exact, prefixes) = vocabulary(&self.word_list);
         let key_list = KeyList::new(&vocabulary.forms);
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Matcher {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: next_matcher_id(),
             vocabulary,
             exact,
             key_list,
@@ -181,7 +180,7 @@ impl MatcherBuilder {
                 self.edges,
                 self.ends,
             ),
-            words: self.word_list,
+            words: WordList(self.word_list).into(),
             regexes,
         })
     }
@@ -193,8 +192,8 @@ impl MatcherBuilder {
 /// keys a small part of start-up (comparing strings throughout was a fifth
 /// of it). The order is the strings' own: a key's bytes are never zero, so
 /// zero-padding a short key sorts it before the longer keys it starts.
-#[derive(Debug, Clone)]
-pub(super) struct KeyList(Vec<(u64, u32, u32)>);
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct KeyList(#[serde(with = "super::flat")] Vec<(u64, u32, u32)>);
 
 /// The first eight bytes of `s`, big-endian, zero-padded.
 fn head8(s: &[u8]) -> u64 {
@@ -228,14 +227,83 @@ impl KeyList {
     }
 }
 
+/// The phrase words, by id.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(super) struct WordList(#[serde(with = "word_list")] pub(super) Vec<WordPattern>);
+
+/// The phrase words as their kinds (a byte each), their lengths and their
+/// texts one after another.
+mod word_list {
+    use super::WordPattern;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Stored {
+        #[serde(with = "crate::engine::flat")]
+        kinds: Vec<u8>,
+        #[serde(with = "crate::engine::flat")]
+        lens: Vec<u32>,
+        text: String,
+    }
+
+    pub fn serialize<S: Serializer>(words: &[WordPattern], s: S) -> Result<S::Ok, S::Error> {
+        let mut stored = Stored {
+            kinds: Vec::with_capacity(words.len()),
+            lens: Vec::with_capacity(words.len()),
+            text: String::new(),
+        };
+        for w in words {
+            let (kind, word) = match w {
+                WordPattern::Forms(w) => (0, w),
+                WordPattern::Exact(w) => (1, w),
+                WordPattern::Prefix(w) => (2, w),
+            };
+            stored.kinds.push(kind);
+            stored.lens.push(word.len() as u32);
+            stored.text.push_str(word);
+        }
+        stored.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<WordPattern>, D::Error> {
+        let Stored { kinds, lens, text } = Stored::deserialize(d)?;
+        let bad = || serde::de::Error::custom("the phrase words disagree with their text");
+        if kinds.len() != lens.len() {
+            return Err(bad());
+        }
+        let mut at = 0usize;
+        let mut words = Vec::with_capacity(kinds.len());
+        for (kind, len) in kinds.into_iter().zip(lens) {
+            let end = at + len as usize;
+            let word: Box<str> = text.get(at..end).ok_or_else(bad)?.into();
+            at = end;
+            words.push(match kind {
+                0 => WordPattern::Forms(word),
+                1 => WordPattern::Exact(word),
+                2 => WordPattern::Prefix(word),
+                _ => return Err(bad()),
+            });
+        }
+        Ok(words)
+    }
+}
+
+/// A process-wide unique id for a new matcher (see `Matcher::id`).
+fn next_matcher_id() -> u64 {
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Default for MatcherBuilder {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Matcher {
     /// Unique among the matchers of a process, for the token cache.
+    #[serde(skip, default = "next_matcher_id")]
     pub(super) id: u64,
     /// Phrase words that take word forms, by match key.
     pub(super) vocabulary: Vocabulary,
@@ -247,7 +315,8 @@ pub struct Matcher {
     pub(super) prefixes: PrefixTrie,
     pub(super) separators: Vec<String>,
     pub(super) trie: Trie,
-    pub(super) words: Vec<WordPattern>,
+    /// Lazy: only `aitag taxonomy --patterns` reads it.
+    pub(super) words: crate::taxonomy::lazy::Lazy<WordList>,
     pub(super) regexes: RuleRegexes,
 }
 

@@ -5,6 +5,7 @@ mod conditions;
 mod context;
 mod evaluate;
 mod export;
+pub(crate) mod flat;
 mod grouped;
 mod hit;
 mod interner;
@@ -13,6 +14,7 @@ mod phrase_syntax;
 mod phrase_trie;
 mod regexes;
 pub(crate) mod scoring;
+pub(crate) mod snapshot;
 mod vocabulary;
 
 pub use scoring::MAX_EVIDENCE;
@@ -40,6 +42,7 @@ pub struct ClassifyOptions {
 }
 
 /// A rule as the rules stage evaluates it (scoring has its own table).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct CompiledRule {
     pub scope: Scope,
     pub negation: NegationMode,
@@ -47,21 +50,28 @@ pub(crate) struct CompiledRule {
 }
 
 /// A compiled taxonomy, ready to classify texts. Cheap to share across threads.
+///
+/// Serialised (for the start-up snapshot) without its taxonomy and model,
+/// which are stored apart: each of the three is also read on its own.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Engine {
+    #[serde(skip)]
     taxonomy: Taxonomy,
     pub(crate) matcher: Matcher,
     context: ContextConfig,
     rules: Vec<CompiledRule>,
     leaves: Leaves,
     /// For each atom, the rules whose condition can match it.
-    atom_rules: Vec<Vec<u32>>,
+    atom_rules: grouped::Grouped<u32>,
     /// What scoring reads of the rules and tags.
     score_table: scoring::ScoreTable,
-    /// What each atom is (a folded phrase, `/regex/`), for `--with-source`.
-    atoms: AtomTable,
+    /// What each atom is (a folded phrase, `/regex/`), for `--with-source`;
+    /// lazy, since classifying never reads it.
+    atoms: crate::taxonomy::lazy::Lazy<AtomTable>,
     /// For each atom, the lexicons (by index in sorted order) that list it.
     atom_lexicons: grouped::Grouped<u32>,
     /// The learned layer, if one is attached ([`Engine::with_model`]).
+    #[serde(skip)]
     model: Option<crate::model::Model>,
 }
 
@@ -100,7 +110,13 @@ pub(crate) struct Analysis<'t> {
 impl Engine {
     /// The engine for the default, embedded taxonomy.
     pub fn embedded() -> Result<Engine> {
-        Engine::new(Taxonomy::embedded()?)
+        // Read from the start-up snapshot when it was made from these files.
+        if let Some(engine) =
+            snapshot::taxonomy().and_then(|t| snapshot::engine(t.embedded_sources()))
+        {
+            return Ok(engine);
+        }
+        Engine::new(Taxonomy::embedded_compiled()?)
     }
 
     pub fn taxonomy(&self) -> &Taxonomy {
@@ -188,7 +204,7 @@ impl Engine {
         }
         let mut lexicons_of: HashMap<String, Vec<&str>> = HashMap::new();
         for (name, lex) in &self.taxonomy.lexicons {
-            for p in &lex.phrases {
+            for p in lex.phrases.iter() {
                 let names = lexicons_of
                     .entry(crate::text::fold_phrase(p).into_owned())
                     .or_default();

@@ -2,7 +2,7 @@
 //! accepts (`=exact`, `prefix*`, or the word with its forms).
 
 /// What one word of a phrase accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(super) enum WordPattern {
     /// The word and its usual forms.
     Forms(Box<str>),

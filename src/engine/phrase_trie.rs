@@ -14,11 +14,12 @@ pub(super) const SPACE: u32 = 0;
 /// The trie of phrase words, stored flat: a node's children ((separator
 /// before the word, word) -> child, sorted) and the phrases that end at it
 /// are each one `Grouped` by node.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct Trie {
     /// The root's child for each word (0 for none): every token looks its
     /// words up here, so a direct index replaces a binary search over the
     /// root's thousands of children, for 4 bytes a phrase word.
+    #[serde(with = "super::flat")]
     pub(super) root: Vec<NodeId>,
     pub(super) children: Grouped<((u32, WordId), NodeId)>,
     pub(super) ends: Grouped<AtomId>,

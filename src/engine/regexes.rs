@@ -60,7 +60,15 @@ impl LazyRegex {
 pub struct RuleRegexes {
     regexes: Vec<LazyRegex>,
     /// Every distinct required literal, then the lookalikes.
-    prefilter: Option<AhoCorasick>,
+    literals: Vec<Vec<u8>>,
+    /// The automaton over `literals`, once built. Compiling builds it; an
+    /// engine read from the start-up snapshot (`super::snapshot`) builds it
+    /// for its second text, and looks for each literal in its first: for one
+    /// short text (`aitag classify`) that is cheaper than the automaton's
+    /// construction, a fifth of a cold start.
+    prefilter: OnceLock<AhoCorasick>,
+    /// Whether a text has been searched without the automaton.
+    searched: std::sync::atomic::AtomicBool,
     /// For each literal of the prefilter, the clauses it satisfies: (regex,
     /// the clause's bit). Patterns from here on are the lookalikes.
     satisfies: Vec<Vec<(u32, u8)>>,
@@ -100,18 +108,15 @@ impl RuleRegexes {
             return Err(errors);
         }
         let (mut literals, satisfies): (Vec<Vec<u8>>, Vec<_>) = by_literal.into_iter().unzip();
-        let prefilter = if literals.is_empty() {
-            None
-        } else {
+        let prefilter = OnceLock::new();
+        if !literals.is_empty() {
             literals.extend(ASCII_LOOKALIKES.iter().map(|s| s.as_bytes().to_vec()));
-            let automaton = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .map_err(|e| vec![(AtomId::MAX, e.to_string())])?;
-            Some(automaton)
-        };
+            let automaton = automaton(&literals).map_err(|e| vec![(AtomId::MAX, e.to_string())])?;
+            let _ = prefilter.set(automaton);
+        }
         Ok(RuleRegexes {
+            literals,
+            searched: Default::default(),
             regexes: regexes
                 .into_iter()
                 .map(|(atom, pattern)| LazyRegex {
@@ -143,23 +148,64 @@ impl RuleRegexes {
     /// The regexes that may match `text`, in order, into `out` (cleared first).
     /// Every regex that matches is among them.
     pub fn candidates(&self, text: &str, out: &mut Vec<usize>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.prefilter.get().is_none()
+            && text.len() <= SEARCH_WITHOUT_AUTOMATON
+            && !self.searched.swap(true, Relaxed)
+        {
+            return self.candidates_by_search(text, out);
+        }
         out.clear();
         let all = 0..self.regexes.len();
-        let Some(prefilter) = &self.prefilter else {
+        if self.literals.is_empty() {
             out.extend(all);
             return;
-        };
+        }
+        let prefilter = self.prefilter.get_or_init(|| {
+            automaton(&self.literals).expect("these literals made an automaton when compiled")
+        });
         let mut satisfied = vec![0u8; self.regexes.len()];
         for m in prefilter.find_overlapping_iter(text) {
-            let Some(clauses) = self.satisfies.get(m.pattern().as_usize()) else {
+            if !self.satisfy(m.pattern().as_usize(), &mut satisfied) {
                 out.extend(all);
                 return;
-            };
-            for &(regex, bit) in clauses {
-                satisfied[regex as usize] |= bit;
             }
         }
         out.extend(all.filter(|&i| satisfied[i] & self.needs[i] == self.needs[i]));
+    }
+
+    /// `candidates` without the automaton: each literal looked for in turn,
+    /// ignoring ASCII case as the automaton does.
+    fn candidates_by_search(&self, text: &str, out: &mut Vec<usize>) {
+        out.clear();
+        let all = 0..self.regexes.len();
+        if self.literals.is_empty() {
+            out.extend(all);
+            return;
+        }
+        let text = text.to_ascii_lowercase();
+        let mut satisfied = vec![0u8; self.regexes.len()];
+        for (i, literal) in self.literals.iter().enumerate() {
+            if memchr::memmem::find(text.as_bytes(), &literal.to_ascii_lowercase()).is_some()
+                && !self.satisfy(i, &mut satisfied)
+            {
+                out.extend(all);
+                return;
+            }
+        }
+        out.extend(all.filter(|&i| satisfied[i] & self.needs[i] == self.needs[i]));
+    }
+
+    /// Marks the clauses that literal `i` satisfies; false for a lookalike,
+    /// with which every regex may match.
+    fn satisfy(&self, i: usize, satisfied: &mut [u8]) -> bool {
+        let Some(clauses) = self.satisfies.get(i) else {
+            return false;
+        };
+        for &(regex, bit) in clauses {
+            satisfied[regex as usize] |= bit;
+        }
+        true
     }
 
     /// The atom of regex `i` and its non-empty matches in `text`.
@@ -190,6 +236,76 @@ impl RuleRegexes {
                 Err(e) => Some((r.atom, e.to_string())),
             })
             .collect()
+    }
+}
+
+/// The longest text searched without the automaton: past it, building the
+/// automaton costs less than one search per literal.
+const SEARCH_WITHOUT_AUTOMATON: usize = 64 * 1024;
+
+/// The prefilter over the literals (ASCII case ignored, every occurrence).
+fn automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(literals)
+}
+
+/// Written as the patterns with their atoms, the literals and the clause
+/// tables; read back with nothing compiled.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    regexes: Vec<(AtomId, String)>,
+    literals: Vec<Vec<u8>>,
+    satisfies: Vec<Vec<(u32, u8)>>,
+    needs: Vec<u8>,
+}
+
+impl serde::Serialize for RuleRegexes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Stored {
+            regexes: self
+                .regexes
+                .iter()
+                .map(|r| (r.atom, r.pattern.clone()))
+                .collect(),
+            literals: self.literals.clone(),
+            satisfies: self.satisfies.clone(),
+            needs: self.needs.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RuleRegexes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let stored = Stored::deserialize(d)?;
+        if stored.needs.len() != stored.regexes.len()
+            || stored.satisfies.len() > stored.literals.len()
+            || stored
+                .satisfies
+                .iter()
+                .flatten()
+                .any(|&(r, _)| r as usize >= stored.regexes.len())
+        {
+            return Err(serde::de::Error::custom("the regex tables disagree"));
+        }
+        Ok(RuleRegexes {
+            regexes: stored
+                .regexes
+                .into_iter()
+                .map(|(atom, pattern)| LazyRegex {
+                    atom,
+                    pattern,
+                    regex: OnceLock::new(),
+                })
+                .collect(),
+            literals: stored.literals,
+            prefilter: OnceLock::new(),
+            searched: Default::default(),
+            satisfies: stored.satisfies,
+            needs: stored.needs,
+        })
     }
 }
 
@@ -431,6 +547,28 @@ pub fn regex_errors(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The search that an engine read from the snapshot does for its first
+    /// text finds the candidates the automaton finds, on every incident and
+    /// on text with ASCII case and the lookalike characters.
+    #[test]
+    fn searching_for_each_literal_finds_what_the_automaton_finds() {
+        let engine = crate::engine::Engine::embedded().unwrap();
+        let regexes = &engine.matcher.regexes;
+        let data = include_str!("../../tests/data/aiid/incidents.jsonl");
+        let mut texts: Vec<String> = data.lines().map(String::from).collect();
+        texts.push("UNAUTHORISED Access, \u{212A}elvin and \u{017F}ign".to_string());
+        let (mut by_automaton, mut by_search) = (Vec::new(), Vec::new());
+        for text in &texts {
+            let norm = crate::text::NormText::new(text);
+            regexes.candidates(&norm.text, &mut by_automaton);
+            regexes.candidates_by_search(&norm.text, &mut by_search);
+            assert_eq!(by_automaton, by_search, "{text}");
+            regexes.candidates(text, &mut by_automaton);
+            regexes.candidates_by_search(text, &mut by_search);
+            assert_eq!(by_automaton, by_search, "{text}");
+        }
+    }
 
     fn lits(pattern: &str) -> Vec<Vec<&'static str>> {
         let hir = regex_syntax::ParserBuilder::new()

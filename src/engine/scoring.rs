@@ -12,14 +12,14 @@ use crate::taxonomy::Taxonomy;
 /// compiled, so that scoring reads its own table instead of the raw rule
 /// definitions or accessors on the engine. The tag hierarchy is the
 /// taxonomy's [`crate::taxonomy::TagIndex`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ScoreTable {
     rules: Vec<ScoredRule>,
     /// How much a hedged firing keeps of its rule's weight.
     hedge_factor: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct ScoredRule {
     id: String,
     tag_id: String,

@@ -38,13 +38,15 @@ pub(super) fn vocabulary(words: &[WordPattern]) -> (Vocabulary, Vocabulary, Pref
 }
 
 // `MATCH_KEYS`: the match key of every word of the embedded taxonomy, by
-// build.rs, sorted by word.
+// build.rs, sorted by word: [word start, word length, key start, key
+// length] in `MATCH_KEYS_TEXT`.
 include!(concat!(env!("OUT_DIR"), "/keys.rs"));
 
 /// `match_key(word)`, from the build-time table when the word is in it.
 pub(super) fn known_key(word: &str) -> std::borrow::Cow<'_, str> {
-    match MATCH_KEYS.binary_search_by(|(w, _)| (*w).cmp(word)) {
-        Ok(i) => MATCH_KEYS[i].1.into(),
+    let at = |start: u32, len: u32| &MATCH_KEYS_TEXT[start as usize..(start + len) as usize];
+    match MATCH_KEYS.binary_search_by(|&[w, w_len, _, _]| at(w, w_len).cmp(word)) {
+        Ok(i) => at(MATCH_KEYS[i][2], MATCH_KEYS[i][3]).into(),
         Err(_) => match_key(word),
     }
 }
@@ -53,9 +55,10 @@ pub(super) fn known_key(word: &str) -> std::borrow::Cow<'_, str> {
 /// ("hacked" is only "hack"), kept as the form's value; the few forms of
 /// several words point into `shared`. A lookup, once per token, reads one
 /// entry and the form's text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct Vocabulary {
     pub(super) forms: StrMap,
+    #[serde(with = "super::flat::nested")]
     pub(super) shared: Vec<Vec<WordId>>,
 }
 
@@ -102,10 +105,12 @@ impl Vocabulary {
 /// token, not with the number of prefixes (as a sorted list scanned back
 /// from the token would). Most tokens start with three letters no prefix
 /// starts with, so a bitmap of those first three letters turns them away first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct PrefixTrie {
+    #[serde(with = "nodes")]
     pub(super) nodes: Vec<PrefixNode>,
     /// Bit `start3(p)` is set for the first three letters of every prefix.
+    #[serde(with = "super::flat")]
     pub(super) starts: Vec<u64>,
     /// The shortest prefix, or one not made of three letters, turns the
     /// bitmap off: such a prefix could match tokens it does not cover.
@@ -114,6 +119,34 @@ pub(super) struct PrefixTrie {
 
 /// (byte, child) sorted by byte, and the words whose prefix ends here.
 pub(super) type PrefixNode = (Vec<(u8, u32)>, Vec<WordId>);
+
+/// The nodes as two nested lists (children, words), each written flat.
+mod nodes {
+    use super::PrefixNode;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Stored {
+        #[serde(with = "crate::engine::flat::nested")]
+        children: Vec<Vec<(u8, u32)>>,
+        #[serde(with = "crate::engine::flat::nested")]
+        words: Vec<Vec<u32>>,
+    }
+
+    pub fn serialize<S: Serializer>(nodes: &[PrefixNode], s: S) -> Result<S::Ok, S::Error> {
+        let (children, words) = nodes.iter().cloned().unzip();
+        Stored { children, words }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PrefixNode>, D::Error> {
+        let Stored { children, words } = Stored::deserialize(d)?;
+        let n = children.len();
+        if words.len() != n || children.iter().flatten().any(|&(_, c)| c as usize >= n) {
+            return Err(serde::de::Error::custom("the prefix trie's nodes disagree"));
+        }
+        Ok(children.into_iter().zip(words).collect())
+    }
+}
 
 impl Default for PrefixTrie {
     fn default() -> Self {

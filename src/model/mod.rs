@@ -19,6 +19,7 @@ pub use file::ModelFile;
 pub use fit::{FitOptions, FitReport, Fitter, TagFigures, Variant};
 pub use score::Mode;
 
+use crate::engine::flat;
 use crate::error::Result;
 use crate::taxonomy::Taxonomy;
 use rustc_hash::FxHashMap;
@@ -57,35 +58,55 @@ impl Choice {
 const NONE: u32 = u32::MAX;
 
 /// A model file compiled for one taxonomy.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// Word form -> index into `unigram`.
     words: FxHashMap<Box<str>, u32>,
     /// Per word: its feature, or NONE (a word that only occurs in pairs).
+    #[serde(with = "flat")]
     unigram: Vec<u32>,
+    #[serde(with = "flat::map")]
     pairs: FxHashMap<(u32, u32), u32>,
     /// Per taxonomy rule / lexicon: its feature or NONE.
+    #[serde(with = "flat")]
     rule_feature: Vec<u32>,
+    #[serde(with = "flat")]
     lexicon_feature: Vec<u32>,
     /// How evidence shows a rule feature (its rule id) or a lexicon feature
     /// (`lexicon:NAME`); words are shown as the text's own words.
     labels: FxHashMap<u32, Box<str>>,
     /// Per feature: weights per tag, `tags` wide.
+    #[serde(with = "flat")]
     weights: Vec<f32>,
+    #[serde(with = "flat")]
     idf: Vec<f64>,
     tags: Vec<file::TagModel>,
     /// Labeled records it was fit on (for the reason's `because`).
     records: usize,
     /// Tells this model from any other in the process (per-thread caches).
+    #[serde(skip, default = "next_uid")]
     uid: usize,
 }
 
-static MODELS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+/// A process-wide unique id for a new model (see `Model::uid`).
+fn next_uid() -> usize {
+    static MODELS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    MODELS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 impl Model {
     /// The built-in model, if it was fit for this taxonomy; a taxonomy of a
     /// curator's own gets none (rules only) rather than an error.
     pub fn builtin_for(taxonomy: &Taxonomy) -> Result<Option<Model>> {
+        match crate::engine::snapshot::model(taxonomy) {
+            Some(model) => Ok(Some(model)),
+            None => Model::builtin_compiled(taxonomy),
+        }
+    }
+
+    /// [`Model::builtin_for`] from the embedded model file, without the
+    /// start-up snapshot.
+    pub(crate) fn builtin_compiled(taxonomy: &Taxonomy) -> Result<Option<Model>> {
         let head = ModelFile::parse(BUILTIN_HEAD, DEFAULT_ORIGIN)?;
         let names = || BUILTIN_NAMES.lines();
         if head
@@ -226,7 +247,7 @@ impl Model {
             idf,
             tags,
             records: file.training.records,
-            uid: MODELS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            uid: next_uid(),
         })
     }
 }

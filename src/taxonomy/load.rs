@@ -215,10 +215,10 @@ pub fn merge_parsed(
         settings: SettingsDef::default(),
         tags: Vec::new(),
         overlaps: Vec::new(),
-        context: ContextDef::default(),
+        context: ContextDef::default().into(),
         lexicons: BTreeMap::new(),
         rules: Vec::new(),
-        silence: Vec::new(),
+        silence: Vec::new().into(),
         sources: Vec::new(),
         origin: String::new(),
         builtin: false,
@@ -289,9 +289,9 @@ pub fn merge_parsed(
             taxonomy.lexicons.insert(
                 name,
                 Lexicon {
-                    phrases,
+                    phrases: phrases.into(),
                     own,
-                    includes,
+                    includes: includes.into(),
                     location,
                 },
             );
@@ -321,7 +321,7 @@ pub fn merge_parsed(
 fn resolve_includes(lexicons: &mut BTreeMap<String, Lexicon>) -> Vec<TaxonomyError> {
     let mut errors = Vec::new();
     for (name, lex) in lexicons.iter() {
-        for (included, at) in &lex.includes {
+        for (included, at) in lex.includes.iter() {
             if !lexicons.contains_key(included) {
                 errors.push(TaxonomyError {
                     location: at.clone(),
@@ -393,7 +393,7 @@ fn find_cycle<'a>(
 ) -> Option<(String, Location)> {
     let last = *path.last().expect("a start");
     let lex = lexicons.get(last)?;
-    for (included, at) in &lex.includes {
+    for (included, at) in lex.includes.iter() {
         if path.contains(&included.as_str()) {
             return Some((included.clone(), at.clone()));
         }

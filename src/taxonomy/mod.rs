@@ -2,6 +2,7 @@
 //! from YAML and checked before anything is compiled.
 
 mod embedded;
+pub mod lazy;
 mod lines;
 mod load;
 pub(crate) mod schema;
@@ -18,21 +19,22 @@ use std::path::Path;
 pub use tag_index::{TagIndex, unknown_tag};
 
 /// A rule with the place it was defined.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub def: RuleDef,
     pub location: Location,
 }
 
 /// A named list of phrases shared by rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lexicon {
     /// Its own phrases, then those of the lexicons it includes (each once).
-    pub phrases: Vec<String>,
+    /// Lazy: a start from the snapshot never reads them (see `lazy`).
+    pub phrases: lazy::Lazy<Vec<String>>,
     /// How many of `phrases` are its own.
     pub own: usize,
     /// The lexicons it includes by name, with where each is included.
-    pub includes: Vec<(String, Location)>,
+    pub includes: lazy::Lazy<Vec<(String, Location)>>,
     pub location: Location,
 }
 
@@ -44,7 +46,7 @@ impl Lexicon {
 }
 
 /// A sentence of a silence corpus: no rule may fire on it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SilenceSentence {
     pub text: String,
     /// The index in `Taxonomy::sources` of the file that holds it.
@@ -52,18 +54,20 @@ pub struct SilenceSentence {
 }
 
 /// A loaded and checked taxonomy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Taxonomy {
     pub settings: SettingsDef,
     pub tags: Vec<TagDef>,
     pub overlaps: Vec<OverlapDef>,
-    pub context: ContextDef,
+    /// Lazy: the compiled engine holds what classifying needs of it.
+    pub context: lazy::Lazy<ContextDef>,
     pub lexicons: BTreeMap<String, Lexicon>,
     pub rules: Vec<Rule>,
     /// Sentences no rule may fire on, from the files' `silence:` lists.
-    pub silence: Vec<SilenceSentence>,
+    pub silence: lazy::Lazy<Vec<SilenceSentence>>,
     /// The files the taxonomy was read from, for checks that locate what
     /// they report by its text (the lint, the silence corpus).
+    #[serde(skip)]
     pub sources: Vec<Source>,
     /// Where each source came from, for messages.
     pub origin: String,
@@ -78,6 +82,21 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// The default taxonomy compiled into the binary.
     pub fn embedded() -> Result<Taxonomy> {
+        match crate::engine::snapshot::taxonomy() {
+            Some(taxonomy) => Ok(taxonomy.embedded_sources()),
+            None => Taxonomy::embedded_compiled(),
+        }
+    }
+
+    /// The snapshot's taxonomy with the embedded files as its sources (the
+    /// snapshot leaves them out: they are in the binary already).
+    pub(crate) fn embedded_sources(mut self) -> Taxonomy {
+        self.sources = embedded::sources();
+        self
+    }
+
+    /// The default taxonomy loaded from its files, without the snapshot.
+    pub(crate) fn embedded_compiled() -> Result<Taxonomy> {
         let sources = embedded::sources();
         let mut parsed = embedded::parsed();
         let mut taxonomy = load::merge_parsed(&sources, |s| parsed.remove(&s.name))?;

@@ -4,6 +4,7 @@
 //! the union of its files. Unknown keys are errors so that a typo in a rule
 //! file ("becuase:") is caught instead of silently ignored.
 
+use super::lazy::Lazy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -225,9 +226,10 @@ pub struct RuleDef {
     pub scope: Scope,
     #[serde(default)]
     pub negation: NegationMode,
-    pub when: CondDef,
+    /// Lazy: a start from the snapshot never reads it (see `lazy`).
+    pub when: Lazy<CondDef>,
     #[serde(default)]
-    pub examples: ExamplesDef,
+    pub examples: Lazy<ExamplesDef>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

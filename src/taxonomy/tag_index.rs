@@ -4,12 +4,12 @@
 //! each rebuilding the hierarchy from the tag definitions.
 
 use super::schema::TagDef;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagIndex {
     ids: Vec<String>,
-    position: HashMap<String, usize>,
+    position: BTreeMap<String, usize>,
     parents: Vec<Option<usize>>,
     children: Vec<Vec<usize>>,
 }
@@ -19,7 +19,7 @@ impl TagIndex {
     /// (which validation reports) counts as none.
     pub fn new(tags: &[TagDef]) -> TagIndex {
         let ids: Vec<String> = tags.iter().map(|t| t.id.clone()).collect();
-        let position: HashMap<String, usize> = ids
+        let position: BTreeMap<String, usize> = ids
             .iter()
             .enumerate()
             .map(|(i, id)| (id.clone(), i))

@@ -94,7 +94,7 @@ fn rules_name_kinds_of_failure_not_companies() {
     let mut phrases: Vec<String> = t
         .lexicons
         .values()
-        .flat_map(|l| l.phrases.clone())
+        .flat_map(|l| l.phrases.iter().cloned())
         .collect();
     for rule in &t.rules {
         let yaml = serde_yaml::to_string(&rule.def.when).unwrap();
