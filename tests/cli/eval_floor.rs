@@ -33,7 +33,7 @@ const FREQUENT: [&str; 6] = [
 /// Raise a floor to the new figure whenever the tagger improves, so that a
 /// later change cannot quietly give the gain back.
 const FLOORS: [(&str, u64, f64); 2] = [
-    ("tests/data/labels/test.jsonl", 300, 0.814),
+    ("tests/data/labels/test.jsonl", 300, 0.818),
     ("tests/data/labels/project-holdout.jsonl", 150, 0.858),
 ];
 
