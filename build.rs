@@ -53,11 +53,12 @@ fn main() {
         ));
     }
     listing.push_str("];\n");
-    let mut files_read: Vec<(String, String)> = Vec::new();
+    let mut fingerprint = Fingerprint::default();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("taxonomy file is readable");
         let name = path.to_str().expect("UTF-8 path").replace('\\', "/");
-        files_read.push((name.clone(), text.clone()));
+        fingerprint.add(name.as_bytes());
+        fingerprint.add(text.as_bytes());
         let file = if text.trim().is_empty() {
             Ok(schema::FileDef::default())
         } else {
@@ -75,8 +76,13 @@ fn main() {
     let json = serde_json::to_string(&parsed).expect("the schema serialises");
     std::fs::write(out.join("taxonomy.json"), json).expect("OUT_DIR is writable");
     std::fs::write(out.join("files.rs"), listing).expect("OUT_DIR is writable");
-    compact_model(&out);
-    snapshot_fingerprint(&out, &files_read);
+    println!("cargo::rerun-if-changed=models/default.json");
+    let model = std::fs::read_to_string("models/default.json").expect("models/default.json");
+    fingerprint.add(model.as_bytes());
+    compact_model(&out, model);
+    println!("cargo::rerun-if-changed=models/default.snapshot");
+    let code = format!("pub const FINGERPRINT: u64 = {:#018x};\n", fingerprint.0);
+    std::fs::write(out.join("snapshot-fingerprint.rs"), code).expect("OUT_DIR is writable");
     std::fs::write(out.join("keys.rs"), match_keys(&parsed)).expect("OUT_DIR is writable");
 }
 
@@ -196,36 +202,33 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// What the start-up snapshot (`models/default.snapshot`, see
+/// src/engine/snapshot.rs) must have been made from to be used: FNV-1a over
+/// every embedded taxonomy file (name and text) and the built-in model, each
+/// closed by a 0xff byte. Hashing them here keeps the check out of start-up.
+struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fingerprint {
+    fn add(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().chain([0xffu8].iter()) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// The built-in model (models/default.json) in a compact form: parsing its
 /// JSON was most of what loading it cost, so the file is split into its head
 /// (JSON without the features), the feature names (one per line) and their
 /// numbers (idf, then one weight per tag, little-endian f32). A file that
 /// does not parse is passed on whole, so that loading reports it.
-/// What the start-up snapshot (`models/default.snapshot`, see
-/// src/engine/snapshot.rs) must have been made from to be used: FNV-1a over
-/// every embedded taxonomy file (name and text) and the built-in model.
-/// Hashing them here keeps the check out of start-up.
-fn snapshot_fingerprint(out: &Path, files: &[(String, String)]) {
-    println!("cargo::rerun-if-changed=models/default.snapshot");
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut add = |bytes: &[u8]| {
-        for &b in bytes.iter().chain([0xffu8].iter()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    for (name, text) in files {
-        add(name.as_bytes());
-        add(text.as_bytes());
-    }
-    add(&std::fs::read("models/default.json").expect("models/default.json"));
-    let code = format!("pub const FINGERPRINT: u64 = {h:#018x};\n");
-    std::fs::write(out.join("snapshot-fingerprint.rs"), code).expect("OUT_DIR is writable");
-}
-
-fn compact_model(out: &Path) {
-    println!("cargo::rerun-if-changed=models/default.json");
-    let text = std::fs::read_to_string("models/default.json").expect("models/default.json");
+fn compact_model(out: &Path, text: String) {
     let mut names = String::new();
     let mut numbers: Vec<u8> = Vec::new();
     let head = match serde_json::from_str::<serde_json::Value>(&text) {

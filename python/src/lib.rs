@@ -173,10 +173,14 @@ impl Tagger {
             (None, true) => model::Choice::Default,
         };
         let built = py.detach(|| -> Result<Engine, Error> {
-            let taxonomy = match &taxonomy {
-                Some(path) => Taxonomy::from_path(path)?,
-                None => Taxonomy::embedded()?,
+            // The built-in taxonomy's engine comes compiled (the start-up
+            // snapshot), as in the CLI.
+            let Some(path) = &taxonomy else {
+                let engine = Engine::embedded()?;
+                let model = choice.load(engine.taxonomy())?;
+                return Ok(engine.with_model(model));
             };
+            let taxonomy = Taxonomy::from_path(path)?;
             let model = choice.load(&taxonomy)?;
             Ok(Engine::new(taxonomy)?.with_model(model))
         });

@@ -82,27 +82,26 @@ pub fn deserialize<'de, T: Flat, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D
 /// Lists of numbers, written as their lengths and their values, each flat.
 pub mod nested {
     use super::Flat;
-    use serde::{Deserializer, Serializer};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(bound(serialize = "T: Flat", deserialize = "T: Flat"))]
+    struct Stored<T> {
+        #[serde(with = "super")]
+        lens: Vec<u32>,
+        #[serde(with = "super")]
+        values: Vec<T>,
+    }
 
     pub fn serialize<T: Flat, S: Serializer>(lists: &[Vec<T>], s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let lens: Vec<u32> = lists.iter().map(|l| l.len() as u32).collect();
-        let values: Vec<T> = lists.iter().flatten().copied().collect();
-        let mut t = s.serialize_tuple(2)?;
-        t.serialize_element(&Bytes(&lens))?;
-        t.serialize_element(&Bytes(&values))?;
-        t.end()
+        Stored {
+            lens: lists.iter().map(|l| l.len() as u32).collect(),
+            values: lists.iter().flatten().copied().collect(),
+        }
+        .serialize(s)
     }
 
     pub fn deserialize<'de, T: Flat, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<T>>, D::Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(bound(deserialize = "T: Flat"))]
-        struct Stored<T> {
-            #[serde(with = "super")]
-            lens: Vec<u32>,
-            #[serde(with = "super")]
-            values: Vec<T>,
-        }
         let Stored { lens, values } = Stored::<T>::deserialize(d)?;
         if lens.iter().map(|&n| n as usize).sum::<usize>() != values.len() {
             return Err(serde::de::Error::custom(
@@ -118,17 +117,6 @@ pub mod nested {
                 list.to_vec()
             })
             .collect())
-    }
-
-    use serde::Deserialize;
-
-    /// A slice written flat.
-    struct Bytes<'a, T>(&'a [T]);
-
-    impl<T: Flat> serde::Serialize for Bytes<'_, T> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            super::serialize(self.0, s)
-        }
     }
 }
 

@@ -111,9 +111,7 @@ impl Engine {
     /// The engine for the default, embedded taxonomy.
     pub fn embedded() -> Result<Engine> {
         // Read from the start-up snapshot when it was made from these files.
-        if let Some(engine) =
-            snapshot::taxonomy().and_then(|t| snapshot::engine(t.embedded_sources()))
-        {
+        if let Some(engine) = snapshot::taxonomy().and_then(snapshot::engine) {
             return Ok(engine);
         }
         Engine::new(Taxonomy::embedded_compiled()?)

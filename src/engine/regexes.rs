@@ -43,6 +43,18 @@ struct LazyRegex {
 }
 
 impl LazyRegex {
+    /// The patterns with their atoms, none compiled yet.
+    fn uncompiled(regexes: Vec<(AtomId, String)>) -> Vec<LazyRegex> {
+        regexes
+            .into_iter()
+            .map(|(atom, pattern)| LazyRegex {
+                atom,
+                pattern,
+                regex: OnceLock::new(),
+            })
+            .collect()
+    }
+
     fn get(&self) -> Option<&Regex> {
         self.regex.get_or_init(|| self.compile().ok()).as_ref()
     }
@@ -117,14 +129,7 @@ impl RuleRegexes {
         Ok(RuleRegexes {
             literals,
             searched: Default::default(),
-            regexes: regexes
-                .into_iter()
-                .map(|(atom, pattern)| LazyRegex {
-                    atom,
-                    pattern,
-                    regex: OnceLock::new(),
-                })
-                .collect(),
+            regexes: LazyRegex::uncompiled(regexes),
             prefilter,
             satisfies,
             needs,
@@ -155,57 +160,47 @@ impl RuleRegexes {
         {
             return self.candidates_by_search(text, out);
         }
-        out.clear();
-        let all = 0..self.regexes.len();
         if self.literals.is_empty() {
-            out.extend(all);
-            return;
+            return self.candidates_from(std::iter::empty(), out);
         }
         let prefilter = self.prefilter.get_or_init(|| {
             automaton(&self.literals).expect("these literals made an automaton when compiled")
         });
-        let mut satisfied = vec![0u8; self.regexes.len()];
-        for m in prefilter.find_overlapping_iter(text) {
-            if !self.satisfy(m.pattern().as_usize(), &mut satisfied) {
-                out.extend(all);
-                return;
-            }
-        }
-        out.extend(all.filter(|&i| satisfied[i] & self.needs[i] == self.needs[i]));
+        let found = prefilter.find_overlapping_iter(text);
+        self.candidates_from(found.map(|m| m.pattern().as_usize()), out);
     }
 
     /// `candidates` without the automaton: each literal looked for in turn,
     /// ignoring ASCII case as the automaton does.
     fn candidates_by_search(&self, text: &str, out: &mut Vec<usize>) {
+        let text = text.to_ascii_lowercase();
+        let found = self.literals.iter().enumerate().filter(|(_, literal)| {
+            memchr::memmem::find(text.as_bytes(), &literal.to_ascii_lowercase()).is_some()
+        });
+        self.candidates_from(found.map(|(i, _)| i), out);
+    }
+
+    /// The regexes whose clauses the literals `found` (by index, repeats
+    /// allowed) all satisfy, into `out` (cleared first); every regex when
+    /// there are no literals or a lookalike was found.
+    fn candidates_from(&self, found: impl Iterator<Item = usize>, out: &mut Vec<usize>) {
         out.clear();
         let all = 0..self.regexes.len();
         if self.literals.is_empty() {
             out.extend(all);
             return;
         }
-        let text = text.to_ascii_lowercase();
         let mut satisfied = vec![0u8; self.regexes.len()];
-        for (i, literal) in self.literals.iter().enumerate() {
-            if memchr::memmem::find(text.as_bytes(), &literal.to_ascii_lowercase()).is_some()
-                && !self.satisfy(i, &mut satisfied)
-            {
+        for i in found {
+            let Some(clauses) = self.satisfies.get(i) else {
                 out.extend(all);
                 return;
+            };
+            for &(regex, bit) in clauses {
+                satisfied[regex as usize] |= bit;
             }
         }
         out.extend(all.filter(|&i| satisfied[i] & self.needs[i] == self.needs[i]));
-    }
-
-    /// Marks the clauses that literal `i` satisfies; false for a lookalike,
-    /// with which every regex may match.
-    fn satisfy(&self, i: usize, satisfied: &mut [u8]) -> bool {
-        let Some(clauses) = self.satisfies.get(i) else {
-            return false;
-        };
-        for &(regex, bit) in clauses {
-            satisfied[regex as usize] |= bit;
-        }
-        true
     }
 
     /// The atom of regex `i` and its non-empty matches in `text`.
@@ -291,15 +286,7 @@ impl<'de> serde::Deserialize<'de> for RuleRegexes {
             return Err(serde::de::Error::custom("the regex tables disagree"));
         }
         Ok(RuleRegexes {
-            regexes: stored
-                .regexes
-                .into_iter()
-                .map(|(atom, pattern)| LazyRegex {
-                    atom,
-                    pattern,
-                    regex: OnceLock::new(),
-                })
-                .collect(),
+            regexes: LazyRegex::uncompiled(stored.regexes),
             literals: stored.literals,
             prefilter: OnceLock::new(),
             searched: Default::default(),

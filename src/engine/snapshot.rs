@@ -98,9 +98,10 @@ fn read<T: serde::de::DeserializeOwned>(which: Part) -> Option<T> {
     from_msgpack(part(SNAPSHOT, which)?)
 }
 
-/// The built-in taxonomy as the snapshot holds it, without its sources.
+/// The built-in taxonomy, with the embedded files as its sources (the
+/// snapshot leaves them out: they are in the binary already).
 pub(crate) fn taxonomy() -> Option<Taxonomy> {
-    read(Part::Taxonomy)
+    read::<Taxonomy>(Part::Taxonomy).map(Taxonomy::embedded_sources)
 }
 
 /// The compiled engine of `taxonomy`, which must be [`taxonomy`]'s.

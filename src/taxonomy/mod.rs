@@ -82,14 +82,10 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// The default taxonomy compiled into the binary.
     pub fn embedded() -> Result<Taxonomy> {
-        match crate::engine::snapshot::taxonomy() {
-            Some(taxonomy) => Ok(taxonomy.embedded_sources()),
-            None => Taxonomy::embedded_compiled(),
-        }
+        crate::engine::snapshot::taxonomy().map_or_else(Taxonomy::embedded_compiled, Ok)
     }
 
-    /// The snapshot's taxonomy with the embedded files as its sources (the
-    /// snapshot leaves them out: they are in the binary already).
+    /// This taxonomy with the embedded files as its sources.
     pub(crate) fn embedded_sources(mut self) -> Taxonomy {
         self.sources = embedded::sources();
         self

@@ -1,7 +1,7 @@
 //! `aitag batch` as users run it: every input format, every output format,
 //! bad input, filters, summary, exit codes, completions and man page.
 
-use crate::common::{AIID, aitag, jsonl, process, quoted, tempdir};
+use crate::common::{AIID, aitag, assert_exit_0, jsonl, process, quoted, tempdir};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -600,12 +600,7 @@ fn every_input_format_reads_the_same_reports() {
             cmd.write_stdin(s.to_vec());
         }
         let out = cmd.output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit_0(&out, &format!("{args:?}"));
         jsonl(&out.stdout)
     };
     let reference = tags_of(&[&data("examples/reports.jsonl")], None);

@@ -110,3 +110,13 @@ impl LabeledSet {
         self.dir.path().join(name)
     }
 }
+
+/// Asserts that a run exited with 0, showing its stderr (and `what` was run) if not.
+pub fn assert_exit_0(out: &std::process::Output, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

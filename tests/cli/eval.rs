@@ -4,7 +4,7 @@
 //! does not move when the default rules are tuned. The human, markdown and
 //! JSON reports of the fixture are CLI cases (tests/cmd/eval-*.toml).
 
-use crate::common::{EVAL_DATA, EVAL_GOLD, EVAL_TAXONOMY, LabeledSet, tempdir};
+use crate::common::{EVAL_DATA, EVAL_GOLD, EVAL_TAXONOMY, LabeledSet, assert_exit_0, tempdir};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -21,12 +21,7 @@ fn fixture_data() -> String {
 
 fn json(cmd: &mut Command) -> (Value, String) {
     let out = cmd.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit_0(&out, "aitag");
     (
         serde_json::from_slice(&out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),

@@ -14,7 +14,7 @@
 //! default for JSONL records without a `text` field), as the gold labels were
 //! made from.
 
-use crate::common::{AIID, aitag};
+use crate::common::{AIID, aitag, assert_exit_0};
 use serde_json::Value;
 
 /// The six tags frequent enough in dev.jsonl to measure; the accuracy target
@@ -61,12 +61,7 @@ fn check(gold: &str, size: u64, floor: f64) {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit_0(&out, "aitag");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
 
     // Every gold id was found and classified, so the figure is over the whole set.

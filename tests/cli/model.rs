@@ -2,7 +2,7 @@
 //! training labels, `--no-model` is exactly the rules, model reasons point at
 //! the text, and a curator fits and checks a model for a taxonomy of their own.
 
-use crate::common::{AIID, EVAL_TAXONOMY, LabeledSet, incidents, jsonl, tempdir};
+use crate::common::{AIID, EVAL_TAXONOMY, LabeledSet, assert_exit_0, incidents, jsonl, tempdir};
 use aitag::Engine;
 use aitag::model::Model;
 use assert_cmd::Command;
@@ -24,12 +24,7 @@ fn the_built_in_model_is_what_scripts_fit_model_sh_writes() {
         .args(args.split_whitespace())
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit_0(&out, "aitag");
     let committed = std::fs::read_to_string("models/default.json").unwrap();
     assert!(
         out.stdout == committed.as_bytes(),
@@ -218,12 +213,7 @@ fn a_curator_fits_a_model_for_their_taxonomy_and_checks_it_with_eval() {
         .arg(&model)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit_0(&out, "aitag");
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(report.contains("90 labeled records"), "{report}");
     assert!(report.contains("combined P R F1"), "{report}");
@@ -241,12 +231,7 @@ fn a_curator_fits_a_model_for_their_taxonomy_and_checks_it_with_eval() {
         .args(["eval", "--gold", unseen.gold(), unseen.data(), "-o", "json"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit_0(&out, "aitag");
     let eval: Value = serde_json::from_slice(&out.stdout).unwrap();
     let layers = eval["layers"]["tags"].as_array().unwrap();
     let row = |tag: &str| layers.iter().find(|r| r["tag"] == tag).unwrap().clone();
