@@ -136,6 +136,10 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 0.75, value_name = "X", value_parser = parse_confidence)]
     pub min_precision: f64,
 
+    /// An id labeled in several --gold files takes the first file's label [default: an error]
+    #[arg(long)]
+    pub first_label_wins: bool,
+
     // Last: its help heading ("Input") would otherwise also cover the options after it.
     #[command(flatten)]
     pub input: InputArgs,
@@ -304,10 +308,22 @@ pub struct HelpArgs {
     pub command: Option<String>,
 }
 
-/// Subcommands that take no taxonomy and print no colour, so that the global
-/// `--taxonomy`, `--rules` and `--color` are not listed where they do nothing.
-const NO_TAXONOMY: [&str; 3] = ["completions", "man", "help"];
-const GLOBAL_IDS: [&str; 3] = ["taxonomy", "rules", "color"];
+/// The global options a subcommand does not use, so that they are not listed
+/// in its help and man page where they would do nothing: the ones that
+/// describe the command line need no taxonomy, colour or model, and the ones
+/// that read the taxonomy without classifying (or, as `fit`, build an engine
+/// of their own) need no model.
+const UNUSED_GLOBALS: [(&str, &[&str]); 7] = [
+    ("completions", &ALL_GLOBALS),
+    ("man", &ALL_GLOBALS),
+    ("help", &ALL_GLOBALS),
+    ("taxonomy", &MODEL_GLOBALS),
+    ("test", &MODEL_GLOBALS),
+    ("lint", &MODEL_GLOBALS),
+    ("fit", &MODEL_GLOBALS),
+];
+const ALL_GLOBALS: [&str; 5] = ["taxonomy", "rules", "color", "model", "no_model"];
+const MODEL_GLOBALS: [&str; 2] = ["model", "no_model"];
 
 /// The command-line definition as parsed and documented: the derived one
 /// with the global options hidden under the subcommands they do not affect.
@@ -315,13 +331,24 @@ pub fn command() -> clap::Command {
     let mut command = Cli::command();
     // clap gives a subcommand a global option only when it has no option of
     // that id yet, so a hidden one of its own keeps it out of help and man.
-    let globals: Vec<clap::Arg> = command
-        .get_arguments()
-        .filter(|a| GLOBAL_IDS.contains(&a.get_id().as_str()))
-        .map(|a| a.clone().global(false).hide(true))
+    // It is still accepted there, as before. mut_subcommand moves the
+    // subcommand to the end, so every one is visited in its order to keep
+    // the order of help and completions.
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
         .collect();
-    for name in NO_TAXONOMY {
-        command = command.mut_subcommand(name, |sub| sub.args(globals.clone()));
+    for name in names {
+        let ids: &[&str] = UNUSED_GLOBALS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[], |(_, ids)| ids);
+        let hidden: Vec<clap::Arg> = command
+            .get_arguments()
+            .filter(|a| ids.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().global(false).hide(true))
+            .collect();
+        command = command.mut_subcommand(name, |sub| sub.args(hidden));
     }
     command.build();
     command

@@ -250,8 +250,7 @@ pub fn write_human(w: &mut dyn Write, r: &EvalReport) -> io::Result<()> {
             .iter()
             .map(|a| format!("{} {}/{}", a.tag, a.correct, x.fired))
             .collect();
-        writeln!(
-            w,
+        let line = format!(
             "{:<rule_width$} {:<tag_width$} {:>5} {:>7} {:>9} {:>9}  {}",
             x.rule,
             x.tag,
@@ -260,7 +259,9 @@ pub fn write_human(w: &mut dyn Write, r: &EvalReport) -> io::Result<()> {
             num(x.precision),
             x.false_positive,
             also.join(", ")
-        )?;
+        );
+        // A rule that supports no ancestor has an empty last column.
+        writeln!(w, "{}", line.trim_end())?;
     }
     let silent: Vec<&str> = r
         .rules

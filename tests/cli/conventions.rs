@@ -141,7 +141,8 @@ fn completions_offer_tag_ids_and_subcommand_names() {
     let lists = script
         .lines()
         .filter(|l| {
-            l.contains("::command") && l.contains("(classify taxonomy test lint batch eval fit")
+            l.contains("::command")
+                && l.contains("(classify taxonomy test lint batch completions man help eval fit)")
         })
         .count();
     assert_eq!(lists, 2, "{script}");
