@@ -403,6 +403,7 @@ fn run_fit(args: FitArgs, taxonomy: Taxonomy, out: &mut dyn Write) -> Result<Out
         min_df: args.min_df,
         l2: args.l2,
         min_precision: args.min_precision,
+        first_label_wins: args.first_label_wins,
         ..model::FitOptions::default()
     };
     let mut fitter = model::Fitter::new(&engine, &golds, options)?;

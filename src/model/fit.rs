@@ -35,6 +35,10 @@ pub struct FitOptions {
     pub min_precision: f64,
     /// A tag with fewer positive (or negative) records gets no model.
     pub min_positives: usize,
+    /// An id labeled in several gold files takes the first file's label
+    /// (else it is an error, since two labels of one record usually mean
+    /// a file was given twice).
+    pub first_label_wins: bool,
 }
 
 impl Default for FitOptions {
@@ -45,6 +49,7 @@ impl Default for FitOptions {
             l2: 0.03,
             min_precision: 0.75,
             min_positives: 8,
+            first_label_wins: false,
         }
     }
 }
@@ -77,6 +82,8 @@ pub struct Fitter<'e> {
     seen: HashMap<(usize, Variant), ()>,
     /// Data records with no gold label, and repeats of a labeled one.
     pub skipped: usize,
+    /// Gold labels not used because an earlier gold file labels the same id.
+    overridden: usize,
 }
 
 /// Cross-validated figures of one tag.
@@ -100,6 +107,8 @@ pub struct FitReport {
     pub title_records: usize,
     pub features: usize,
     pub folds: usize,
+    /// Labels left out because an earlier gold file labels the same id.
+    pub overridden: usize,
     pub tags: Vec<TagFigures>,
 }
 
@@ -140,9 +149,14 @@ impl<'e> Fitter<'e> {
         let tag_ids: Vec<&str> = engine.taxonomy().tag_ids();
         let mut gold = Vec::new();
         let mut index = HashMap::new();
+        let mut overridden = 0;
         for g in golds {
             for r in &g.records {
                 if index.contains_key(&r.id) {
+                    if options.first_label_wins {
+                        overridden += 1;
+                        continue;
+                    }
                     return Err(Error::Input(format!(
                         "{}:{}: id `{}` is labeled in another gold file too",
                         g.origin, r.line, r.id
@@ -164,6 +178,7 @@ impl<'e> Fitter<'e> {
             examples: Vec::new(),
             seen: HashMap::new(),
             skipped: 0,
+            overridden,
         })
     }
 
@@ -405,6 +420,7 @@ impl<'e> Fitter<'e> {
             title_records,
             features: model.features.len(),
             folds: o.folds,
+            overridden: self.overridden,
             tags: figures,
         };
         Ok((model, report))

@@ -26,6 +26,13 @@ pub fn write_fit_report(w: &mut dyn Write, r: &FitReport) -> io::Result<()> {
         r.features,
         r.folds
     )?;
+    if r.overridden > 0 {
+        writeln!(
+            w,
+            "{} label(s) of ids an earlier gold file also labels were left out (--first-label-wins)",
+            r.overridden
+        )?;
+    }
     let mut sections: Vec<(&str, usize)> = vec![("full records", 0)];
     if r.tags.iter().any(|t| t.titles.is_some()) {
         sections.push(("title-only copies", 1));

@@ -296,3 +296,66 @@ fn eval_shows_the_three_layers_side_by_side() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&without.stdout).contains("model-only"));
 }
+
+#[test]
+fn an_id_labeled_twice_is_an_error_unless_the_first_label_wins() {
+    let (gold, data) = curator_records(0);
+    let set = LabeledSet::new(&gold, &data, "data.jsonl");
+    // A second gold file that relabels the first ten records as having no tag.
+    let relabeled: String = gold
+        .lines()
+        .take(10)
+        .map(|l| format!("{}\"tags\": []}}\n", &l[..l.find("\"tags\"").unwrap()]))
+        .collect();
+    let second = set.path("second.jsonl");
+    std::fs::write(&second, relabeled).unwrap();
+    let fit = |extra: &[&str], out: &std::path::Path| {
+        aitag()
+            .args(["--taxonomy", EVAL_TAXONOMY, "fit"])
+            .args(extra)
+            .args(["--gold", set.gold(), "--gold"])
+            .arg(&second)
+            .arg(set.data())
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+
+    let out = fit(&[], &set.path("refused.json"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("second.jsonl:1: id `1` is labeled in another gold file too"),
+        "{err}"
+    );
+
+    let both = set.path("both.json");
+    let out = fit(&["--first-label-wins"], &both);
+    assert_exit_0(&out, "aitag");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("10 label(s) of ids an earlier gold file"),
+        "{report}"
+    );
+    // The second file's labels were left out: the model is the one of the first alone.
+    let alone = set.path("alone.json");
+    let out = aitag()
+        .args([
+            "--taxonomy",
+            EVAL_TAXONOMY,
+            "fit",
+            "--gold",
+            set.gold(),
+            set.data(),
+            "-o",
+        ])
+        .arg(&alone)
+        .output()
+        .unwrap();
+    assert_exit_0(&out, "aitag");
+    assert_eq!(
+        std::fs::read(&both).unwrap(),
+        std::fs::read(&alone).unwrap()
+    );
+}
